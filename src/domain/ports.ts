@@ -1,0 +1,117 @@
+import type {
+  Account, ApiKeyRecord, ApplicationRecord, DeliveryRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
+} from './records.ts';
+import type { DeliveryReport } from '../channels/contract.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+/** One rate limit to consume: an anchored window of `periodMs` admitting `max` events per key. */
+export interface LimitSpec {
+  key: string;
+  max: number;
+  periodMs: number;
+  /** Echoed in the 429 text, e.g. "sendPinPerPhoneNumberLimit 3/1d". */
+  label: string;
+}
+
+/**
+ * Everything one accepted send writes, committed together or not at all: the idempotency
+ * record, the limits, the PIN (absent on resend) and its delivery job.
+ */
+export interface SendPlan {
+  accountId: string;
+  now: number;
+  idempotency?: { key: string; requestHash: string; response: unknown; expiresAt: number };
+  limits: LimitSpec[];
+  pin?: PinRecord;
+  delivery: DeliveryRecord;
+}
+
+export type SendOutcome =
+  | { kind: 'accepted' }
+  | { kind: 'replay'; response: unknown }
+  | { kind: 'idempotency_conflict' }
+  | { kind: 'limited'; label: string; retryAfterMs: number };
+
+export type VerifyAttempt =
+  | { kind: 'limited'; label: string; retryAfterMs: number }
+  | { kind: 'already_verified' }
+  | { kind: 'exhausted' }
+  | { kind: 'attempt'; attemptsUsed: number };
+
+export interface VerificationRow {
+  msisdn: string;
+  verified: boolean;
+  verifiedAt: number | null;
+  sentAt: number;
+  delivered: boolean;
+}
+
+export interface ClaimedDelivery {
+  delivery: DeliveryRecord;
+  pin: Pick<PinRecord, 'id' | 'seed' | 'pinType' | 'pinLength' | 'expiresAt'>;
+}
+
+/**
+ * The storage contract. SQLite and PostgreSQL implement it; test/storage/store-contract.ts runs
+ * the same suite against both. Every method that counts something is atomic on its own.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<number>;
+  close(): Promise<void>;
+  ping(): Promise<void>;
+
+  // Accounts and keys
+  createAccount(account: Account): Promise<void>;
+  findAccountByName(name: string): Promise<Account | undefined>;
+  getAccount(id: string): Promise<Account | undefined>;
+  listAccounts(): Promise<Account[]>;
+  insertApiKey(key: ApiKeyRecord & { hash: Buffer }): Promise<void>;
+  findApiKeyByHash(hash: Buffer): Promise<(ApiKeyRecord & { hash: Buffer }) | undefined>;
+  listApiKeys(accountId?: string): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, now: number): Promise<boolean>;
+  countActiveApiKeys(): Promise<number>;
+
+  // Applications and templates (always scoped by account: a foreign id is not found)
+  insertApplication(app: ApplicationRecord): Promise<void>;
+  updateApplication(app: ApplicationRecord): Promise<void>;
+  getApplication(accountId: string, id: string): Promise<ApplicationRecord | undefined>;
+  listApplications(accountId: string): Promise<ApplicationRecord[]>;
+  insertTemplate(template: TemplateRecord): Promise<void>;
+  updateTemplate(template: TemplateRecord): Promise<void>;
+  getTemplate(accountId: string, applicationId: string, id: string): Promise<TemplateRecord | undefined>;
+  listTemplates(accountId: string, applicationId: string): Promise<TemplateRecord[]>;
+
+  // PINs
+  acceptSend(plan: SendPlan): Promise<SendOutcome>;
+  getPin(accountId: string, id: string): Promise<PinRecord | undefined>;
+  beginVerifyAttempt(pinId: string, limit: LimitSpec, now: number): Promise<VerifyAttempt>;
+  /** Marks a PIN verified; for single-use PINs only the first caller gets true. */
+  markVerified(pinId: string, now: number, singleUse: boolean): Promise<boolean>;
+  listVerifications(accountId: string, applicationId: string, msisdn: string): Promise<VerificationRow[]>;
+
+  // Deliveries: the durable queue
+  claimDeliveries(owner: string, now: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]>;
+  extendLease(id: string, owner: string, until: number): Promise<boolean>;
+  /** Records a channel's report; `final` ones end the job. Returns false if the lease was lost. */
+  recordReport(id: string, owner: string | null, report: DeliveryReport & { channelId: string }, now: number): Promise<boolean>;
+  retryLater(id: string, owner: string, nextAttemptAt: number, detail: string, now: number): Promise<boolean>;
+  listDeliveries(accountId: string, pinId: string): Promise<DeliveryRecord[]>;
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  /** Deliveries waiting for a receipt longer than allowed get a final status. */
+  expireWaiting(before: number, status: string, now: number): Promise<number>;
+  countQueued(now: number): Promise<{ depth: number; oldestAgeMs: number }>;
+
+  // Sandbox captures
+  insertSandboxMessage(message: SandboxMessage): Promise<void>;
+  listSandboxMessages(accountId: string, to: string, limit: number): Promise<(SandboxMessage & { pin: ClaimedDelivery['pin'] })[]>;
+  getSandboxAudio(accountId: string, deliveryId: string): Promise<string | undefined>;
+
+  // Housekeeping
+  pruneBefore(now: number, retentionMs: number): Promise<number>;
+}
+
+export type { Scope };

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DomainError } from '../domain/errors.ts';
+import { createAuthHook } from './auth.ts';
+import { errorHandler, sendError } from './errors.ts';
+import { registerApplicationRoutes } from './routes/applications.ts';
+import { registerTemplateRoutes } from './routes/message-templates.ts';
+import { registerPinSendRoutes } from './routes/pin-send.ts';
+import { registerPinVerifyRoutes } from './routes/pin-verify.ts';
+import type { HttpServices } from './routes/route-helpers.ts';
+import { registerSandboxAndVoiceRoutes } from './routes/sandbox-and-voices.ts';
+
+export interface HttpOptions {
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  logger: unknown;
+}
+
+/** The HTTP server: Infobip's 2FA API and open2fa's extensions, one auth hook, one error mapping. */
+export function buildHttpServer(services: HttpServices, options: HttpOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger as never,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+  }) as unknown as FastifyInstance;
+
+  // Our own JSON parser: an empty body counts as absent (v1 clients resend with no body), and a
+  // malformed one gets a 400 that says where it broke. JSON.parse never assigns prototypes, and
+  // the schemas copy known fields only.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/(.+\+)?json$/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new DomainError('BAD_REQUEST', `Request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (_req, reply) => { reply.header('cache-control', 'no-store'); });
+  app.addHook('onRequest', createAuthHook(services.accounts));
+  app.setErrorHandler(errorHandler(options.bodyLimitBytes));
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    sendError(reply, 404, 'NOT_FOUND', `No endpoint ${req.method} ${path}. The Infobip 2FA API lives under /2fa/2/ (see README)`);
+  });
+
+  registerApplicationRoutes(app, services);
+  registerTemplateRoutes(app, services);
+  registerPinSendRoutes(app, services);
+  registerPinVerifyRoutes(app, services);
+  registerSandboxAndVoiceRoutes(app, services);
+  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  return app;
+}

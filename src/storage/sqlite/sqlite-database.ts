@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type SqliteDb = Database.Database;
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens the database file with the settings a server needs: WAL (readers never block the
+ * writer), synchronous=NORMAL (durable across process crashes; an OS crash may lose the last
+ * commits, never corrupt), a busy timeout so a CLI beside the server waits instead of failing.
+ */
+export function openSqlite(file: string): SqliteDb {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** Applies numbered forward-only migrations (`NNN_name.sql`) not applied yet; returns how many ran. */
+export function migrateSqlite(db: SqliteDb): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+  let ran = 0;
+  for (const file of files) {
+    const version = Number(file.split('_')[0]);
+    if (applied.has(version)) continue;
+    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(version, file, Date.now());
+    }).immediate();
+    ran++;
+  }
+  return ran;
+}
+
+/**
+ * Prepared statements cached by their text, prepared on first use (after migrations ran).
+ */
+export function statementCache(db: SqliteDb): (sql: string) => Database.Statement {
+  const cache = new Map<string, Database.Statement>();
+  return (sql) => {
+    let stmt = cache.get(sql);
+    if (!stmt) { stmt = db.prepare(sql); cache.set(sql, stmt); }
+    return stmt;
+  };
+}

@@ -1,0 +1,78 @@
+import type { Store } from '../../domain/ports.ts';
+import type { ApiKeyRecord } from '../../domain/records.ts';
+import {
+  applicationParams, insertSql, templateParams, toAccount, toApiKey, toApplication, toTemplate,
+} from '../row-mapping.ts';
+import { migrateSqlite, openSqlite, statementCache, type SqliteDb } from './sqlite-database.ts';
+import { createSqlitePins } from './sqlite-pins.ts';
+import { createSqliteQueue } from './sqlite-queue.ts';
+
+type Row = Record<string, unknown>;
+
+/**
+ * The SQLite backend of the storage contract (one process). better-sqlite3 is synchronous, so
+ * every method runs to completion without interleaving: a method that needs several statements
+ * wraps them in one transaction and is atomic by construction.
+ */
+export function createSqliteStore(file: string): Store {
+  const db = openSqlite(file);
+  const q = statementCache(db);
+  const all = (sql: string, ...p: unknown[]) => q(sql).all(...p) as Row[];
+  const get = (sql: string, ...p: unknown[]) => q(sql).get(...p) as Row | undefined;
+
+  return {
+    kind: 'sqlite',
+    async migrate() { return migrateSqlite(db); },
+    async close() { db.close(); },
+    async ping() { q('SELECT 1').get(); },
+
+    async createAccount(a) {
+      q('INSERT INTO accounts (id, name, created_at, credit_balance) VALUES (?, ?, ?, ?)').run(a.id, a.name, a.createdAt, a.creditBalance);
+    },
+    async findAccountByName(name) { const r = get('SELECT * FROM accounts WHERE name = ?', name); return r && toAccount(r); },
+    async getAccount(id) { const r = get('SELECT * FROM accounts WHERE id = ?', id); return r && toAccount(r); },
+    async listAccounts() { return all('SELECT * FROM accounts ORDER BY created_at, name').map(toAccount); },
+    async insertApiKey(k) {
+      q('INSERT INTO api_keys (id, account_id, name, prefix, hash, scopes, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(k.id, k.accountId, k.name, k.prefix, k.hash, k.scopes.join(' '), k.createdAt, k.revokedAt);
+    },
+    async findApiKeyByHash(hash) { const r = get('SELECT * FROM api_keys WHERE hash = ?', hash); return r && toApiKey(r); },
+    async listApiKeys(accountId) {
+      const rows = accountId ? all('SELECT * FROM api_keys WHERE account_id = ? ORDER BY created_at', accountId) : all('SELECT * FROM api_keys ORDER BY created_at');
+      return rows.map((r) => withoutHash(toApiKey(r)));
+    },
+    async revokeApiKey(id, now) {
+      return q('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(now, id).changes === 1;
+    },
+    async countActiveApiKeys() { return Number(get('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')?.n ?? 0); },
+
+    async insertApplication(app) { const p = applicationParams(app); q(insertSql('applications', p)).run(p); },
+    async updateApplication(app) {
+      q('UPDATE applications SET name = @name, enabled = @enabled, configuration = @configuration, notify_url = @notify_url, updated_at = @updated_at WHERE id = @id AND account_id = @account_id')
+        .run(applicationParams(app));
+    },
+    async getApplication(accountId, id) { const r = get('SELECT * FROM applications WHERE id = ? AND account_id = ?', id, accountId); return r && toApplication(r); },
+    async listApplications(accountId) { return all('SELECT * FROM applications WHERE account_id = ? ORDER BY created_at, rowid', accountId).map(toApplication); },
+    async insertTemplate(t) { const p = templateParams(t); q(insertSql('templates', p)).run(p); },
+    async updateTemplate(t) {
+      q('UPDATE templates SET body = @body, updated_at = @updated_at WHERE id = @id AND account_id = @account_id').run(templateParams(t));
+    },
+    async getTemplate(accountId, applicationId, id) {
+      const r = get('SELECT * FROM templates WHERE id = ? AND application_id = ? AND account_id = ?', id, applicationId, accountId);
+      return r && toTemplate(r);
+    },
+    async listTemplates(accountId, applicationId) {
+      return all('SELECT * FROM templates WHERE application_id = ? AND account_id = ? ORDER BY created_at, rowid', applicationId, accountId).map(toTemplate);
+    },
+
+    ...createSqlitePins(db),
+    ...createSqliteQueue(db),
+  };
+}
+
+function withoutHash(k: ApiKeyRecord & { hash?: Buffer }): ApiKeyRecord {
+  const { hash: _hash, ...rest } = k;
+  return rest;
+}
+
+export type { SqliteDb };
