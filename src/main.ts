@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildChannelSet, type ChannelSet } from './app/channels.ts';
+import { buildConfiguredChannels } from './app/configured-channels.ts';
+import type { DeliveryReport } from './channels/contract.ts';
 import { createLogger } from './app/logger.ts';
 import { resolveSecret } from './app/secret.ts';
 import type { Config } from './config/schema.ts';
@@ -52,7 +54,13 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 
   let worker: DeliveryWorker | undefined;
   const services = buildServices(config, { store, clock, secret, poke: () => worker?.poke() });
-  const channels = buildChannelSet({ store, clock, configured: {} });
+  const channelDeps = {
+    now: () => clock.now(),
+    report: (deliveryId: string, report: DeliveryReport) => {
+      void worker?.report(deliveryId, report).catch((err) => logger.error({ err, deliveryId }, 'recording a late report failed'));
+    },
+  };
+  const channels = buildChannelSet({ store, clock, configured: await buildConfiguredChannels(config, channelDeps) });
   worker = createDeliveryWorker(
     { store, clock, secret, logger, channelFor: (m) => channels.channelFor(m) },
     { ...config.delivery, retentionMs: config.retentionMs },

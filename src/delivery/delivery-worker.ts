@@ -124,9 +124,9 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     /** Wakes the worker right after a send commits, instead of waiting for the next poll. */
     poke() { if (!stopping) setImmediate(() => void tick()); },
     /** A late report from a channel (an SMS receipt). */
-    async report(deliveryId: string, report: DeliveryReport, channelId: string) {
+    async report(deliveryId: string, report: DeliveryReport) {
       const d = await store.getDelivery(deliveryId);
-      if (d) await record(d, null, { ...report, channelId });
+      if (d) await record(d, null, { ...report, channelId: d.channelId ?? 'unknown' });
     },
     /** Runs until nothing is due and nothing runs (CLI and tests). */
     async drain(timeoutMs = 30_000) {
