@@ -12,7 +12,12 @@ import { createDeliveryWorker, type DeliveryWorker } from './delivery/delivery-w
 import type { Clock, Store } from './domain/ports.ts';
 import { createAccountService } from './domain/services/account-service.ts';
 import { createApplicationService } from './domain/services/application-service.ts';
-import { createPinSendService } from './domain/services/pin-send-service.ts';
+import { createPinSendService, type SendDeps } from './domain/services/pin-send-service.ts';
+import { createDeliveryReports } from './delivery/delivery-reports.ts';
+import { lazyRenderer, pricingFor, sandboxAudioRenderer, voicePreflight } from './app/voice-setup.ts';
+import { voiceConfigSchema } from './channels/voice/voice-config.ts';
+import { parseSection } from './config/load.ts';
+import { createNumberLookup, numberLookupSchema } from './channels/lookup/number-lookup.ts';
 import { createPinVerifyService } from './domain/services/pin-verify-service.ts';
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -53,38 +58,58 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
   const secret = resolveSecret(config.secret, dataDir, store.kind === 'postgres');
 
   let worker: DeliveryWorker | undefined;
-  const services = buildServices(config, { store, clock, secret, poke: () => worker?.poke() });
+  const reports = createDeliveryReports({ store, clock, logger }, { ...config.webhooks, pollMs: config.delivery.pollMs });
+  const voice = config.voice === undefined ? undefined : parseSection(voiceConfigSchema, config.voice, 'voice');
+  const pricing = pricingFor(voice);
+  const renderer = lazyRenderer();
+  const services = buildServices(config, {
+    store, clock, secret, voicePreflight: voicePreflight(voice, store, pricing),
+    lookupNumber: createNumberLookup(parseSection(numberLookupSchema, config.numberLookup ?? { provider: 'builtin' }, 'numberLookup')),
+    onAccepted: (delivery) => {
+      if (delivery.final) void reports.enqueue(delivery).catch((err) => logger.error({ err }, 'queueing a delivery report failed'));
+      else worker?.poke();
+    },
+  });
   const channelDeps = {
     now: () => clock.now(),
     report: (deliveryId: string, report: DeliveryReport) => {
       void worker?.report(deliveryId, report).catch((err) => logger.error({ err, deliveryId }, 'recording a late report failed'));
     },
   };
-  const channels = buildChannelSet({ store, clock, configured: await buildConfiguredChannels(config, channelDeps) });
+  const audioDir = join(dataDir, 'audio');
+  const channels = buildChannelSet({
+    store, clock, renderAudio: sandboxAudioRenderer(renderer.get, audioDir),
+    configured: await buildConfiguredChannels(config, { channel: channelDeps, store, logger, renderer: renderer.get, ...(voice && pricing ? { voice, pricing } : {}) }),
+  });
   worker = createDeliveryWorker(
-    { store, clock, secret, logger, channelFor: (m) => channels.channelFor(m) },
+    {
+      store, clock, secret, logger, channelFor: (m) => channels.channelFor(m),
+      onFinal: (d) => void reports.enqueue(d).catch((err) => logger.error({ err }, 'queueing a delivery report failed')),
+    },
     { ...config.delivery, retentionMs: config.retentionMs },
   );
-  const publicUrl = (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
+  const publicUrl = config.publicUrl?.replace(/\/$/, '');
   const audioToken = (id: string) => createHmac('sha256', secret).update(`audio:${id}`).digest('hex').slice(0, 32);
   const http = buildHttpServer({
     ...services,
     audio: {
-      dir: join(dataDir, 'audio'),
-      urlFor: (id) => `${publicUrl}/sandbox/1/audio/${id}.wav?token=${audioToken(id)}`,
+      dir: audioDir,
+      urlFor: (id, requestBase) => `${publicUrl ?? requestBase}/sandbox/1/audio/${id}.wav?token=${audioToken(id)}`,
       verifyToken: (id, token) => typeof token === 'string' && token.length === 32 && timingSafeEqual(Buffer.from(token), Buffer.from(audioToken(id))),
     },
   }, { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logger });
 
   const { createdKey } = await services.accounts.bootstrap(config.bootstrapApiKey);
-  if (overrides.worker !== false) worker.start();
+  if (overrides.worker !== false) { worker.start(); reports.start(); }
 
   return {
     config, store, http, worker, channels, services, logger, ...(createdKey ? { bootstrapKey: createdKey } : {}),
     async close(graceMs = 10_000) {
       await http.close();
       await worker?.stop(graceMs);
+      reports.stop();
       await channels.close();
+      await renderer.close();
       await store.close();
     },
   };
@@ -95,18 +120,27 @@ function openStore(config: Config, dataDir: string): Store {
   return createSqliteStore(join(dataDir, 'open2fa.sqlite'));
 }
 
-function buildServices(config: Config, deps: { store: Store; clock: Clock; secret: Buffer; poke(): void }) {
+interface ServiceDeps {
+  store: Store;
+  clock: Clock;
+  secret: Buffer;
+  voicePreflight: SendDeps['voicePreflight'];
+  lookupNumber: SendDeps['lookupNumber'];
+  onAccepted: SendDeps['onAccepted'];
+}
+
+function buildServices(config: Config, deps: ServiceDeps) {
   const { store, clock, secret } = deps;
   const accounts = createAccountService({ store, clock });
   const apps = createApplicationService({ store, clock });
   const sender = createPinSendService({
     store, clock, apps, secret, idempotencyTtlMs: config.idempotencyTtlMs,
-    lookupNumber: async () => 'NC_NOT_CONFIGURED',
-    voicePreflight: async () => undefined,
+    lookupNumber: deps.lookupNumber,
+    voicePreflight: deps.voicePreflight,
     emailBody: async () => undefined,
     unsubscribeUrl: () => undefined,
     optedOut: async () => false,
-    onAccepted: deps.poke,
+    onAccepted: deps.onAccepted,
   });
   const verifier = createPinVerifyService({ store, clock, secret, apps });
   const sandbox = createSandboxInbox({ store, secret });

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
 import { registerAppCommands } from './commands/apps.ts';
+import { registerCreditCommands } from './commands/credits.ts';
 import { registerSandboxCommands } from './commands/sandbox.ts';
 import { registerServeCommands } from './commands/serve.ts';
 
@@ -15,6 +16,7 @@ const program = new Command()
 registerServeCommands(program);
 registerAccountCommands(program);
 registerAppCommands(program);
+registerCreditCommands(program);
 registerSandboxCommands(program);
 
 try {

@@ -34,9 +34,18 @@ export const configSchema = z.object({
     /** An SMS waiting for its receipt longer than this ends as UNKNOWN. */
     receiptTimeoutMs: z.number().int().min(1000).default(48 * 3_600_000),
   }).prefault({}),
+  /** Delivery reports to an application's notifyUrl (trackDelivery). */
+  webhooks: z.object({
+    maxAttempts: z.number().int().min(1).max(50).default(10),
+    /** Infobip's retry schedule unit: the n-th retry waits unit + unit × n². */
+    retryUnitMs: z.number().int().min(10).default(60_000),
+    timeoutMs: z.number().int().min(100).default(10_000),
+  }).prefault({}),
   idempotencyTtlMs: z.number().int().min(1000).default(24 * 3_600_000),
   /** Expired PINs and their deliveries are deleted this long after expiry. */
   retentionMs: z.number().int().min(60_000).default(30 * 24 * 3_600_000),
+  /** Number lookup before an SMS: { provider: builtin | none | http } (channels/lookup). */
+  numberLookup: z.unknown().optional(),
   /** Channels: each validated by its own module's schema when present (see main.ts). */
   voice: z.unknown().optional(),
   sms: z.unknown().optional(),

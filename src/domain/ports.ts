@@ -1,5 +1,6 @@
 import type {
-  Account, ApiKeyRecord, ApplicationRecord, DeliveryRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
+  Account, ApiKeyRecord, ApplicationRecord, ChargeRow, DeliveryRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
+  WebhookEvent, EmailContentRecord,
 } from './records.ts';
 import type { DeliveryReport } from '../channels/contract.ts';
 
@@ -109,6 +110,29 @@ export interface Store {
   insertSandboxMessage(message: SandboxMessage): Promise<void>;
   listSandboxMessages(accountId: string, to: string, limit: number): Promise<(SandboxMessage & { pin: ClaimedDelivery['pin'] })[]>;
   getSandboxAudio(accountId: string, deliveryId: string): Promise<string | undefined>;
+
+  // Credits: null balance = unlimited
+  setCreditBalance(accountId: string, balance: number | null): Promise<void>;
+  /** Adds (or, negative, takes) an amount; answers the new balance (null = unlimited). */
+  addCredits(accountId: string, amount: number): Promise<number | null>;
+  /** Takes `amount` only if the balance covers it, atomically; true also for unlimited. */
+  reserveCredits(accountId: string, amount: number): Promise<boolean>;
+  listCharges(accountId: string, limit: number): Promise<ChargeRow[]>;
+
+  // Delivery reports outbox
+  enqueueWebhook(event: WebhookEvent): Promise<void>;
+  claimWebhooks(owner: string, now: number, leaseMs: number, limit: number): Promise<WebhookEvent[]>;
+  finishWebhook(id: string, owner: string, outcome: { delivered: boolean; giveUp: boolean; nextAttemptAt: number; error?: string }, now: number): Promise<void>;
+  listWebhooks(deliveryId: string): Promise<WebhookEvent[]>;
+
+  // Email bodies and opt-outs
+  /** Inserts with the next free id of the account (1, 2, …) unless `id` is given; answers the record. */
+  createEmailContent(content: Omit<EmailContentRecord, 'id'> & { id?: number }): Promise<EmailContentRecord>;
+  updateEmailContent(content: EmailContentRecord): Promise<void>;
+  getEmailContent(accountId: string, id: number): Promise<EmailContentRecord | undefined>;
+  listEmailContents(accountId: string): Promise<EmailContentRecord[]>;
+  addOptOut(accountId: string, address: string, landingPageId: string | null, now: number): Promise<void>;
+  isOptedOut(accountId: string, address: string): Promise<boolean>;
 
   // Housekeeping
   pruneBefore(now: number, retentionMs: number): Promise<number>;

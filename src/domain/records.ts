@@ -155,3 +155,38 @@ export interface SandboxMessage {
   audioFile: string | null;
   createdAt: number;
 }
+
+export interface WebhookEvent {
+  /** Event id, sent to the receiver for de-duplication. */
+  id: string;
+  accountId: string;
+  applicationId: string;
+  deliveryId: string;
+  url: string;
+  body: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface ChargeRow {
+  deliveryId: string;
+  pinId: string;
+  to: string;
+  price: number;
+  endedAt: number | null;
+}
+
+/** The body an email template's `emailTemplateId` points at (extension endpoints /email/1/contents). */
+export interface EmailContentRecord {
+  accountId: string;
+  id: number;
+  name: string;
+  subject: string;
+  text: string | null;
+  html: string | null;
+  createdAt: number;
+  updatedAt: number;
+}

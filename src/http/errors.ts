@@ -42,6 +42,7 @@ function frameworkError(err: FastifyError, bodyLimit: number): [number, string, 
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return [400, 'BAD_REQUEST', 'Content-Length does not match the body sent'];
     case 'FST_ERR_CTP_EMPTY_JSON_BODY': return [400, 'BAD_REQUEST', 'Request body is empty: send a JSON object'];
     case 'FST_ERR_BAD_URL': return [400, 'BAD_REQUEST', 'The request URL is malformed'];
+    case 'FST_ERR_MAX_PARAM_LENGTH': return [400, 'BAD_REQUEST', 'A path parameter is too long: ids in this API are 32 characters'];
     case 'FST_ERR_ASYNC_CONSTRAINT': return [400, 'BAD_REQUEST', 'The request could not be routed'];
     default: return undefined;
   }

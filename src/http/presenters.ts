@@ -7,7 +7,8 @@ import type { ApplicationRecord, DeliveryRecord, TemplateRecord } from '../domai
 export function presentApplication(app: ApplicationRecord) {
   return {
     applicationId: app.id, name: app.name, configuration: { ...app.configuration }, enabled: app.enabled,
-    ...(app.notifyUrl ? { notifyUrl: app.notifyUrl } : {}),
+    // Extension: where delivery reports go, and the key that signs them (2fa:manage keys only).
+    ...(app.notifyUrl ? { notifyUrl: app.notifyUrl, webhookSecret: app.webhookSecret } : {}),
   };
 }
 

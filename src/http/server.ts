@@ -24,13 +24,18 @@ export function buildHttpServer(services: HttpServices, options: HttpOptions): F
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
+    // Bad URL encoding and over-long path parameters are answered by the router itself; route
+    // them through the one error mapping so they get the envelope too.
+    frameworkErrors: (err, req, reply) => errorHandler(options.bodyLimitBytes)(err, req, reply),
   }) as unknown as FastifyInstance;
 
   // Our own JSON parser: an empty body counts as absent (v1 clients resend with no body), and a
   // malformed one gets a 400 that says where it broke. JSON.parse never assigns prototypes, and
   // the schemas copy known fields only.
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(/^application\/(.+\+)?json$/, { parseAs: 'string' }, (_req, body, done) => {
+  // Fastify tests the pattern against the normalised header with its parameters
+  // ("application/json; charset=\"utf-8\""), so the media type must end at ";" or the end.
+  app.addContentTypeParser(/^application\/([^;\s]+\+)?json\s*(;|$)/, { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {

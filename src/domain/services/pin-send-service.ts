@@ -7,7 +7,7 @@ import type { Clock, LimitSpec, SendPlan, Store } from '../ports.ts';
 import type { ApplicationRecord, DeliveryRecord, PinRecord, TemplateRecord } from '../records.ts';
 import { durationMs, limitOf } from '../time-format.ts';
 import type { ApplicationService } from './application-service.ts';
-import { buildContent, checkTemplateKind, DEFAULT_EMAIL_BODY, destinationKind, senderFor, type EmailBody } from './send-rules.ts';
+import { buildContent, checkSmsSender, checkTemplateKind, DEFAULT_EMAIL_BODY, destinationKind, senderFor, type EmailBody } from './send-rules.ts';
 
 export type NcStatus = 'NC_DESTINATION_UNKNOWN' | 'NC_DESTINATION_REACHABLE' | 'NC_DESTINATION_NOT_REACHABLE' | 'NC_NOT_CONFIGURED';
 
@@ -26,8 +26,8 @@ export interface SendDeps {
   unsubscribeUrl(accountId: string, to: string, landingPageId: string | undefined): string | undefined;
   /** True when the address opted out of PIN emails. */
   optedOut(accountId: string, to: string): Promise<boolean>;
-  /** Wakes the delivery worker after a commit. */
-  onAccepted(): void;
+  /** After the commit: wakes the worker, or (refused at once) reports the final status. */
+  onAccepted(delivery: DeliveryRecord): void;
   idempotencyTtlMs: number;
 }
 
@@ -56,6 +56,11 @@ export function createPinSendService(deps: SendDeps) {
   const { store, clock, apps } = deps;
 
   async function send(req: SendRequest & { applicationId: string; messageId: string }): Promise<SendResponse> {
+    // SMS sender (decisions #18); a voice `from` may be anything, only a numeric one is used (#8).
+    if (req.medium === 'sms' && req.from !== undefined) {
+      const problem = checkSmsSender(req.from);
+      if (problem) throw new DomainError('BAD_REQUEST', `from "${req.from}" ${problem}`, { validationErrors: { from: [problem] } });
+    }
     const app = await apps.getApplication(req.accountId, req.applicationId);
     if (!app.enabled) throw new DomainError('BAD_REQUEST', `Application ${app.id} is disabled; enable it with PUT /2fa/2/applications/${app.id} {"enabled": true}`);
     const template = await store.getTemplate(req.accountId, app.id, req.messageId);
@@ -137,7 +142,7 @@ export function createPinSendService(deps: SendDeps) {
       case 'limited':
         throw new DomainError('TOO_MANY_REQUESTS', `${outcome.label} exceeded; retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`, { retryAfterMs: outcome.retryAfterMs });
       case 'accepted':
-        if (!refusal) deps.onAccepted();
+        deps.onAccepted(delivery);
         return response;
     }
   }

@@ -15,7 +15,7 @@ export interface HttpServices {
   verifier: PinVerifyService;
   sandbox: SandboxInbox;
   /** Where sandbox audio files live and how clients fetch them. */
-  audio: { dir: string; urlFor(deliveryId: string): string; verifyToken(deliveryId: string, token: string | undefined): boolean };
+  audio: { dir: string; urlFor(deliveryId: string, requestBase: string): string; verifyToken(deliveryId: string, token: string | undefined): boolean };
 }
 
 /** Parses with a request schema; a ZodError reaches the one error handler as a 400. */

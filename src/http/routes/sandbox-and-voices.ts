@@ -20,8 +20,10 @@ export function registerSandboxAndVoiceRoutes(app: FastifyInstance, s: HttpServi
   app.get('/sandbox/1/messages', { config: { access: 'any' } }, async (req) => {
     const q = parse(sandboxQuery, req.query, 'querystring');
     const messages = await s.sandbox.list(principalOf(req).accountId, q.to, q.limit);
+    // Without a configured publicUrl, links point back at the host the caller used.
+    const base = `${req.protocol}://${req.headers.host ?? 'localhost'}`;
     return {
-      messages: messages.map(({ audioFile, ...m }) => ({ ...m, ...(audioFile ? { audioUrl: s.audio.urlFor(m.deliveryId) } : {}) })),
+      messages: messages.map(({ audioFile, ...m }) => ({ ...m, ...(audioFile ? { audioUrl: s.audio.urlFor(m.deliveryId, base) } : {}) })),
     };
   });
 

@@ -6,6 +6,7 @@ import {
 import { migrateSqlite, openSqlite, statementCache, type SqliteDb } from './sqlite-database.ts';
 import { createSqlitePins } from './sqlite-pins.ts';
 import { createSqliteQueue } from './sqlite-queue.ts';
+import { createSqliteExtras } from './sqlite-extras.ts';
 
 type Row = Record<string, unknown>;
 
@@ -67,6 +68,7 @@ export function createSqliteStore(file: string): Store {
 
     ...createSqlitePins(db),
     ...createSqliteQueue(db),
+    ...createSqliteExtras(db),
   };
 }
 

@@ -1,0 +1,123 @@
+import pg from 'pg';
+import { isConnectionFailure, isRetryableConflict, toStoreError } from './postgres-errors.ts';
+
+export type Row = Record<string, unknown>;
+
+/** What both the pool and a transaction's client offer: rows, or the number of rows touched. */
+export interface Queryable {
+  query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<R[]>;
+  execute(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface PgDatabase extends Queryable {
+  /** Runs `fn` inside BEGIN … COMMIT on one connection; any throw rolls back and is rethrown. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgOptions {
+  poolSize?: number;
+  /** Tables live in this schema (created by migrate()); set as the connections' search_path. */
+  schema?: string;
+  /** How long to wait for a connection before the store counts as unavailable. */
+  connectTimeoutMs?: number;
+}
+
+// A deadlock victim or serialization failure did nothing; running it again is safe.
+const MAX_TX_RUNS = 3;
+
+// Lower case only: search_path folds unquoted names to lower case, CREATE SCHEMA quotes them.
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function assertSchemaName(schema: string): void {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _`);
+}
+
+/**
+ * BIGINT (epoch ms, counts) arrives as a string by default because it may exceed 2^53. Ours never
+ * do, and the records want numbers: parse INT8 to Number, for this pool's clients only (the
+ * global pg.types stay untouched for anything else in the process).
+ */
+function typeParsers(): pg.TypeOverrides {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, Number);
+  return types;
+}
+
+export function openPostgres(url: string, opts: PgOptions = {}): PgDatabase {
+  if (opts.schema !== undefined) assertSchemaName(opts.schema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    types: typeParsers(),
+    ...(opts.schema !== undefined ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle client whose server went away emits 'error' on the pool; unhandled, that would crash
+  // the process. The pool drops that client by itself and the next query reports the failure.
+  pool.on('error', () => {});
+  let ended = false;
+
+  async function onPool<T>(work: () => Promise<T>): Promise<T> {
+    try { return await work(); } catch (err) { throw toStoreError(err); }
+  }
+
+  return {
+    query: (sql, params) => onPool(async () => (await pool.query(sql, params)).rows),
+    execute: (sql, params) => onPool(async () => (await pool.query(sql, params)).rowCount ?? 0),
+
+    async transaction(fn) {
+      for (let run = 1; ; run++) {
+        const client = await onPool(() => pool.connect());
+        let broken: unknown;
+        let begun = false;
+        try {
+          await client.query('BEGIN');
+          begun = true;
+          const result = await fn(clientQueryable(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (err) {
+          if (isConnectionFailure(err)) broken = err;
+          else await client.query('ROLLBACK').catch((rollbackErr: unknown) => { broken = rollbackErr; });
+          // A pooled connection the server dropped while idle (restart, failover) fails at BEGIN,
+          // before anything was attempted: another connection may succeed.
+          const staleConnection = broken !== undefined && !begun;
+          if ((isRetryableConflict(err) || staleConnection) && run < MAX_TX_RUNS) continue;
+          throw toStoreError(err);
+        } finally {
+          // A client whose connection failed must not go back to the pool.
+          client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
+        }
+      }
+    },
+
+    async close() {
+      if (ended) return;
+      ended = true;
+      await pool.end();
+    },
+  };
+}
+
+function clientQueryable(client: pg.PoolClient): Queryable {
+  return {
+    async query<R extends Row = Row>(sql: string, params?: unknown[]) { return (await client.query(sql, params)).rows as R[]; },
+    async execute(sql, params) { return (await client.query(sql, params)).rowCount ?? 0; },
+  };
+}
+
+/**
+ * Rewrites `@name` placeholders (the style row-mapping's insertSql and the SQLite backend use)
+ * to `$n`, one number per distinct name, and collects the values in that order.
+ */
+export function bindNamed(sql: string, params: Row): [string, unknown[]] {
+  const order = new Map<string, number>();
+  const text = sql.replace(/@([a-z_][a-z0-9_]*)/gi, (_, name: string) => {
+    if (!(name in params)) throw new Error(`No value for @${name}`);
+    let n = order.get(name);
+    if (n === undefined) { n = order.size + 1; order.set(name, n); }
+    return `$${n}`;
+  });
+  return [text, [...order.keys()].map((k) => params[k])];
+}
