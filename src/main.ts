@@ -22,6 +22,7 @@ import { createPinVerifyService } from './domain/services/pin-verify-service.ts'
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import { createPostgresStore } from './storage/postgres/postgres-store.ts';
 
 export interface Open2fa {
   config: Config;
@@ -116,7 +117,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 }
 
 function openStore(config: Config, dataDir: string): Store {
-  if (config.databaseUrl) throw new Error('databaseUrl: PostgreSQL storage is not available in this build yet; unset DATABASE_URL to use SQLite');
+  if (config.databaseUrl) return createPostgresStore(config.databaseUrl);
   return createSqliteStore(join(dataDir, 'open2fa.sqlite'));
 }
 

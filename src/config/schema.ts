@@ -8,6 +8,8 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 
 export const configSchema = z.object({
+  /** all = HTTP API and delivery worker; api = HTTP only; worker = deliveries only (no HTTP). */
+  role: z.enum(['all', 'api', 'worker']).default('all'),
   host: z.string().default('0.0.0.0'),
   port: port.default(3000),
   /** Where SQLite, rendered audio and the generated secret live. */
@@ -65,4 +67,5 @@ export const ENV_KEYS: Record<string, string[]> = {
   OPEN2FA_PUBLIC_URL: ['publicUrl'],
   OPEN2FA_LOG_LEVEL: ['logLevel'],
   OPEN2FA_DELIVERY_CONCURRENCY: ['delivery', 'concurrency'],
+  OPEN2FA_ROLE: ['role'],
 };

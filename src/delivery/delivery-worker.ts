@@ -35,6 +35,7 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   let stopping = false;
+  let started = false;
   let ticking = false;
   let again = false;
   let poll: NodeJS.Timeout | undefined;
@@ -77,8 +78,10 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     }, Math.max(500, opts.leaseMs / 3));
     try {
       const report = await channel.send(toOutboundMessage(job, deps.secret), signal);
+      if (signal.aborted) return handBack(d, 'interrupted by shutdown');
       await record(d, owner, { ...report, channelId: channel.id });
     } catch (err) {
+      if (signal.aborted) return handBack(d, 'interrupted by shutdown');
       const retryable = err instanceof ChannelError ? err.retryable : true;
       const detail = err instanceof Error ? err.message : String(err);
       if (retryable && d.attempts < opts.maxAttempts) {
@@ -92,6 +95,15 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * Shutdown interrupted the delivery: the job goes back to the queue at once for another
+   * worker (or this one after a restart). An interrupted call may be placed again; see
+   * docs/deployment.md for the exact cases.
+   */
+  async function handBack(d: DeliveryRecord, detail: string): Promise<void> {
+    await store.retryLater(d.id, owner, clock.now(), detail, clock.now());
   }
 
   async function finish(d: DeliveryRecord, status: string, detail: string, channelId = 'open2fa'): Promise<void> {
@@ -116,13 +128,14 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   return {
     owner,
     start() {
+      started = true;
       poll = setInterval(() => void tick(), opts.pollMs);
       housekeeping = setInterval(() => void sweep().catch((err) => logger.warn({ err }, 'housekeeping failed')), 60_000);
       poll.unref(); housekeeping.unref();
       void tick();
     },
     /** Wakes the worker right after a send commits, instead of waiting for the next poll. */
-    poke() { if (!stopping) setImmediate(() => void tick()); },
+    poke() { if (started && !stopping) setImmediate(() => void tick()); },
     /** A late report from a channel (an SMS receipt). */
     async report(deliveryId: string, report: DeliveryReport) {
       const d = await store.getDelivery(deliveryId);

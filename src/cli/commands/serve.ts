@@ -7,14 +7,20 @@ export function registerServeCommands(program: Command): void {
   program.command('serve')
     .description('start the HTTP API and the delivery worker (sandbox mode when no channel is configured)')
     .option('-p, --port <port>', 'port to listen on (also PORT)')
-    .action(async (opts: { port?: string }, cmd: Command) => {
-      const config = loadConfig({ file: cmd.optsWithGlobals().config, ...(opts.port ? { overrides: { port: Number(opts.port) } } : {}) });
-      const o = await createOpen2fa(config);
-      const address = await o.http.listen({ host: config.host, port: config.port });
-      const url = `http://localhost:${new URL(address).port}`;
+    .option('-r, --role <role>', 'all (default), api (HTTP only) or worker (deliveries only); also OPEN2FA_ROLE')
+    .action(async (opts: { port?: string; role?: string }, cmd: Command) => {
+      const overrides = { ...(opts.port ? { port: Number(opts.port) } : {}), ...(opts.role ? { role: opts.role } : {}) };
+      const config = loadConfig({ file: cmd.optsWithGlobals().config, overrides });
+      const o = await createOpen2fa(config, { worker: config.role !== 'api' });
       const channels = o.channels.describe();
       const sandbox = Object.values(channels).every((c) => c.startsWith('sandbox'));
-      console.log(`open2fa listening on ${url} (${sandbox ? 'sandbox mode: nothing leaves this machine' : JSON.stringify(channels)}; storage: ${o.store.kind})`);
+      const mode = `${sandbox ? 'sandbox mode: nothing leaves this machine' : JSON.stringify(channels)}; storage: ${o.store.kind}; role: ${config.role}`;
+      if (config.role === 'worker') {
+        console.log(`open2fa worker running (${mode})`);
+      } else {
+        const address = await o.http.listen({ host: config.host, port: config.port });
+        console.log(`open2fa listening on http://localhost:${new URL(address).port} (${mode})`);
+      }
       if (o.bootstrapKey) {
         console.log(`\nNo API key existed, so one was created for account "default". It is shown only now:\n\n  ${o.bootstrapKey}\n\nUse it as:  Authorization: App ${o.bootstrapKey}\n`);
       }

@@ -4,6 +4,7 @@ import {
   applicationParams, insertSql, templateParams, toAccount, toApiKey, toApplication, toTemplate,
 } from '../row-mapping.ts';
 import { bindNamed, openPostgres, type PgOptions } from './postgres-database.ts';
+import { createPostgresExtras } from './postgres-extras.ts';
 import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPins } from './postgres-pins.ts';
 import { createPostgresQueue } from './postgres-queue.ts';
@@ -80,6 +81,7 @@ export function createPostgresStore(url: string, opts: PgOptions = {}): Store {
 
     ...createPostgresPins(db),
     ...createPostgresQueue(db),
+    ...createPostgresExtras(db),
   };
 }
 

@@ -1,0 +1,29 @@
+/** Writes docs/benchmarks.md from the sections the benchmarks return. */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { median, ROOT, spread, type BenchSection } from './lib.ts';
+
+const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2));
+
+export function writeReport(sections: BenchSection[], file = join(ROOT, 'docs', 'benchmarks.md')): void {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${platform()} ${release()}, Node ${process.version}.`,
+    'Each figure is the median of its runs with the spread (max − min); a ratio compares it with a baseline measured in the same run.',
+    '',
+  ];
+  for (const s of sections) {
+    const byName = new Map(s.figures.map((f) => [f.name, f]));
+    lines.push(`## ${s.title}`, '', '| Figure | Median | Spread | Runs | Ratio to baseline | Note |', '|---|---|---|---|---|---|');
+    for (const f of s.figures) {
+      const base = f.baseline ? byName.get(f.baseline) : undefined;
+      const ratio = base ? `${(median(f.runs) / median(base.runs)).toFixed(2)}× ${base.name}` : '';
+      lines.push(`| ${f.name} | ${fmt(median(f.runs))} ${f.unit} | ${fmt(spread(f.runs))} | ${f.runs.length} | ${ratio} | ${f.note ?? ''} |`);
+    }
+    lines.push('', ...s.notes.map((n) => `- ${n}`), '');
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
