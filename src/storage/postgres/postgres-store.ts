@@ -3,9 +3,8 @@ import type { ApiKeyRecord } from '../../domain/records.ts';
 import {
   applicationParams, insertSql, templateParams, toAccount, toApiKey, toApplication, toTemplate,
 } from '../row-mapping.ts';
-import { bindNamed, openPostgres, type PgOptions } from './postgres-database.ts';
+import { bindNamed, migratePostgres, openPostgres, type PgOptions } from './postgres-database.ts';
 import { createPostgresExtras } from './postgres-extras.ts';
-import { migratePostgres } from './postgres-migrations.ts';
 import { createPostgresPins } from './postgres-pins.ts';
 import { createPostgresQueue } from './postgres-queue.ts';
 
