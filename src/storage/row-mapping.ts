@@ -1,5 +1,6 @@
 import type {
-  Account, ApiKeyRecord, ApplicationRecord, DeliveryRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
+  Account, ApiKeyRecord, ApplicationRecord, DeliveryRecord, EmailContentRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
+  WebhookEvent,
 } from '../domain/records.ts';
 import type { Medium } from '../channels/contract.ts';
 import type { PinType } from '../domain/pin-code.ts';
@@ -128,6 +129,21 @@ export function sandboxParams(m: SandboxMessage): Row {
     id: m.id, account_id: m.accountId, delivery_id: m.deliveryId, pin_id: m.pinId, medium: m.medium,
     destination: m.to, sender: m.from, content: JSON.stringify(m.content), status: m.status,
     audio_file: m.audioFile, created_at: m.createdAt,
+  };
+}
+
+export function toWebhook(r: Row): WebhookEvent {
+  return {
+    id: str(r.id), accountId: str(r.account_id), applicationId: str(r.application_id), deliveryId: str(r.delivery_id),
+    url: str(r.url), body: str(r.body), state: r.state as WebhookEvent['state'], attempts: num(r.attempts),
+    nextAttemptAt: num(r.next_attempt_at), lastError: strOrNull(r.last_error), createdAt: num(r.created_at),
+  };
+}
+
+export function toEmailContent(r: Row): EmailContentRecord {
+  return {
+    accountId: str(r.account_id), id: num(r.id), name: str(r.name), subject: str(r.subject),
+    text: strOrNull(r.text_body), html: strOrNull(r.html_body), createdAt: num(r.created_at), updatedAt: num(r.updated_at),
   };
 }
 

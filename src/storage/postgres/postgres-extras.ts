@@ -1,22 +1,10 @@
 import type { Store } from '../../domain/ports.ts';
-import type { EmailContentRecord, WebhookEvent } from '../../domain/records.ts';
 import type { PgDatabase, Row } from './postgres-database.ts';
+import { toEmailContent, toWebhook } from '../row-mapping.ts';
 
 type ExtraMethods = Pick<Store, 'setCreditBalance' | 'addCredits' | 'reserveCredits' | 'listCharges'
   | 'enqueueWebhook' | 'claimWebhooks' | 'finishWebhook' | 'listWebhooks'
   | 'createEmailContent' | 'updateEmailContent' | 'getEmailContent' | 'listEmailContents' | 'addOptOut' | 'isOptedOut'>;
-
-const toWebhook = (r: Row): WebhookEvent => ({
-  id: String(r.id), accountId: String(r.account_id), applicationId: String(r.application_id), deliveryId: String(r.delivery_id),
-  url: String(r.url), body: String(r.body), state: r.state as WebhookEvent['state'], attempts: Number(r.attempts),
-  nextAttemptAt: Number(r.next_attempt_at), lastError: r.last_error === null ? null : String(r.last_error), createdAt: Number(r.created_at),
-});
-
-const toEmailContent = (r: Row): EmailContentRecord => ({
-  accountId: String(r.account_id), id: Number(r.id), name: String(r.name), subject: String(r.subject),
-  text: r.text_body === null ? null : String(r.text_body), html: r.html_body === null ? null : String(r.html_body),
-  createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
-});
 
 // SQLite's round(x, 4) keeps balances free of binary drift (0.1 + 0.2 = 0.3); PostgreSQL rounds
 // DOUBLE PRECISION only through NUMERIC.
