@@ -20,6 +20,7 @@ import { parseSection } from './config/load.ts';
 import { createNumberLookup, numberLookupSchema } from './channels/lookup/number-lookup.ts';
 import { createPinVerifyService } from './domain/services/pin-verify-service.ts';
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
+import { createEmailSetup, publicBaseUrl } from './app/email-setup.ts';
 import { buildHttpServer } from './http/server.ts';
 import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import { createPostgresStore } from './storage/postgres/postgres-store.ts';
@@ -42,6 +43,8 @@ export interface Overrides {
   logger?: Logger;
   /** Skip the delivery worker loop (CLI commands that only read). */
   worker?: boolean;
+  /** Ensure a first API key (serve only: a CLI command must not create a key nobody sees). */
+  bootstrap?: boolean;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -100,7 +103,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
     },
   }, { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logger });
 
-  const { createdKey } = await services.accounts.bootstrap(config.bootstrapApiKey);
+  const { createdKey } = overrides.bootstrap === false ? {} : await services.accounts.bootstrap(config.bootstrapApiKey);
   if (overrides.worker !== false) { worker.start(); reports.start(); }
 
   return {
@@ -134,16 +137,15 @@ function buildServices(config: Config, deps: ServiceDeps) {
   const { store, clock, secret } = deps;
   const accounts = createAccountService({ store, clock });
   const apps = createApplicationService({ store, clock });
+  const email = createEmailSetup({ store, clock, secret, publicUrl: publicBaseUrl(config) });
   const sender = createPinSendService({
     store, clock, apps, secret, idempotencyTtlMs: config.idempotencyTtlMs,
     lookupNumber: deps.lookupNumber,
     voicePreflight: deps.voicePreflight,
-    emailBody: async () => undefined,
-    unsubscribeUrl: () => undefined,
-    optedOut: async () => false,
+    ...email.sendDeps,
     onAccepted: deps.onAccepted,
   });
   const verifier = createPinVerifyService({ store, clock, secret, apps });
   const sandbox = createSandboxInbox({ store, secret });
-  return { accounts, apps, sender, verifier, sandbox };
+  return { accounts, apps, sender, verifier, sandbox, emailContents: email.contents, optOut: email.optOut };
 }

@@ -6,7 +6,7 @@ import { createLogger } from '../app/logger.ts';
 /** Opens open2fa for a one-shot command (no delivery loop, quiet logs), runs `fn`, closes. */
 export async function withOpen2fa<T>(command: Command, fn: (o: Open2fa) => Promise<T>, options: { worker?: boolean } = {}): Promise<T> {
   const config = loadConfig({ file: command.optsWithGlobals().config });
-  const o = await createOpen2fa(config, { logger: createLogger('warn'), worker: options.worker ?? false });
+  const o = await createOpen2fa(config, { logger: createLogger('warn'), worker: options.worker ?? false, bootstrap: false });
   try {
     return await fn(o);
   } finally {

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Medium } from '../../channels/contract.ts';
 import { accountByName, withOpen2fa } from '../context.ts';
@@ -30,7 +31,9 @@ export function registerSandboxCommands(program: Command): void {
         if (o.channels.describe()[medium].startsWith('sandbox')) {
           await o.worker.drain();
           const [captured] = await sandbox.list(account.id, to, 1);
-          console.log(`captured: ${JSON.stringify(captured, null, 2)}`);
+          const { audioFile, ...shown } = captured ?? { audioFile: null };
+          console.log(`captured: ${JSON.stringify(shown, null, 2)}`);
+          if (audioFile) console.log(`audio (what the callee hears): ${join(resolve(o.config.dataDir), 'audio', audioFile)}`);
         } else {
           console.log(`delivered through ${o.channels.describe()[medium]}; see GET /2fa/2/pin/${response.pinId}/status`);
         }
