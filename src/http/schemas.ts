@@ -124,3 +124,19 @@ export function bodyOf(raw: unknown, optionalBody = false): unknown {
   if (raw === undefined && optionalBody) return {};
   return raw;
 }
+
+/**
+ * Extension: email contents (/email/1/contents). Sizes are bounded so one body cannot bloat
+ * every delivery row; rules across fields ({{pin}} in text or HTML) are checked after a PUT's
+ * merge, in the service. RFC 5322 §2.1.1: a header line is at most 998 characters.
+ */
+const noLineBreaks = (v: string) => !/[\r\n]/.test(v);
+const emailContentFields = {
+  name,
+  subject: z.string().trim().min(1, 'must not be empty').max(998, 'must be at most 998 characters')
+    .refine(noLineBreaks, 'must be one line (no line breaks)'),
+  text: z.string().min(1, 'must not be empty').max(20_000, 'must be at most 20000 characters').nullable(),
+  html: z.string().min(1, 'must not be empty').max(100_000, 'must be at most 100000 characters').nullable(),
+};
+export const createEmailContentSchema = z.object({ ...optional(emailContentFields), subject: emailContentFields.subject });
+export const updateEmailContentSchema = z.object(optional(emailContentFields));

@@ -3,6 +3,8 @@ import { DomainError } from '../domain/errors.ts';
 import { createAuthHook } from './auth.ts';
 import { errorHandler, sendError } from './errors.ts';
 import { registerApplicationRoutes } from './routes/applications.ts';
+import { registerEmailContentRoutes } from './routes/email-contents.ts';
+import { registerOptOutRoutes } from './routes/opt-out.ts';
 import { registerTemplateRoutes } from './routes/message-templates.ts';
 import { registerPinSendRoutes } from './routes/pin-send.ts';
 import { registerPinVerifyRoutes } from './routes/pin-verify.ts';
@@ -58,6 +60,8 @@ export function buildHttpServer(services: HttpServices, options: HttpOptions): F
   registerPinSendRoutes(app, services);
   registerPinVerifyRoutes(app, services);
   registerSandboxAndVoiceRoutes(app, services);
+  registerEmailContentRoutes(app, services);
+  registerOptOutRoutes(app, services);
   app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   return app;
 }

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,11 +78,108 @@ export async function createAppAndTemplate(h: Harness, opts: { configuration?: R
 }
 
 /** The PIN the sandbox captured for `to` (newest), after deliveries ran. */
-export async function capturedPin(h: Harness, to: string): Promise<string> {
+export async function capturedPin(h: Harness, to: string, key?: string): Promise<string> {
   await h.o2.worker.drain();
-  const res = await h.call('GET', `/sandbox/1/messages?to=${encodeURIComponent(to)}`);
+  const res = await h.call('GET', `/sandbox/1/messages?to=${encodeURIComponent(to)}`, undefined, key ? { key } : {});
   const text: string = res.body.messages[0]?.text ?? '';
   const pin = /PIN is ([0-9A-Z]+)/.exec(text)?.[1];
   if (!pin) throw new Error(`no PIN captured for ${to}: ${JSON.stringify(res.body)}`);
   return pin;
 }
+
+/** Every captured delivery for `to` (newest first), after deliveries ran. */
+export async function sandboxMessages(h: Harness, to: string, key?: string): Promise<any[]> {
+  await h.o2.worker.drain();
+  const res = await h.call('GET', `/sandbox/1/messages?to=${encodeURIComponent(to)}`, undefined, key ? { key } : {});
+  if (res.status !== 200) throw new Error(`sandbox messages: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.messages;
+}
+
+/** The PIN inside a rendered message text such as "Your PIN is 1234". */
+export function pinIn(text: string): string {
+  const pin = /PIN is ([0-9A-Z]+)/.exec(text)?.[1];
+  if (!pin) throw new Error(`no PIN in ${JSON.stringify(text)}`);
+  return pin;
+}
+
+/** Sends a PIN over SMS (or `path`), failing loudly unless it answers 200. */
+export async function sendPin(h: Harness, body: Record<string, unknown>, opts: { path?: string; key?: string; headers?: Record<string, string> } = {}) {
+  const res = await h.call('POST', opts.path ?? '/2fa/2/pin', body, { ...(opts.key ? { key: opts.key } : {}), ...(opts.headers ? { headers: opts.headers } : {}) });
+  if (res.status !== 200) throw new Error(`send: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { pinId: string; to: string; [k: string]: unknown };
+}
+
+/** A wrong PIN for `pin`: same length and alphabet, never equal. */
+export function wrongPin(pin: string): string {
+  return pin.split('').map((c) => (c === '0' ? '1' : '0')).join('');
+}
+
+/** The account id of the bootstrap key (account `default`). */
+export async function defaultAccountId(h: Harness): Promise<string> {
+  const account = await h.o2.store.findAccountByName('default');
+  if (!account) throw new Error('no default account');
+  return account.id;
+}
+
+/** A new API key; by default in a brand-new account (isolation tests), with every scope. */
+export async function newApiKey(h: Harness, opts: { accountId?: string; scopes?: ('2fa:manage' | '2fa:pin:send')[]; accountName?: string } = {}) {
+  const accountId = opts.accountId ?? (await h.o2.services.accounts.createAccount(opts.accountName ?? `acct-${Math.random().toString(36).slice(2)}`)).id;
+  const { key, record } = await h.o2.services.accounts.createApiKey({ accountId, ...(opts.scopes ? { scopes: opts.scopes } : {}) });
+  return { key, keyId: record.id, accountId };
+}
+
+const ENVELOPE_KEYS = new Set(['messageId', 'text', 'validationErrors']);
+
+/** Problems with an error body's shape (empty when it is exactly Infobip's envelope). */
+export function envelopeProblems(body: unknown): string[] {
+  const problems: string[] = [];
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return [`body is not a JSON object: ${JSON.stringify(body)}`];
+  const top = Object.keys(body);
+  if (top.length !== 1 || top[0] !== 'requestError') problems.push(`top-level keys ${JSON.stringify(top)}`);
+  const re = (body as any).requestError;
+  if (!re || typeof re !== 'object' || Object.keys(re).length !== 1 || !('serviceException' in re)) return [...problems, `requestError is ${JSON.stringify(re)}`];
+  const se = re.serviceException;
+  if (!se || typeof se !== 'object') return [...problems, `serviceException is ${JSON.stringify(se)}`];
+  for (const k of Object.keys(se)) if (!ENVELOPE_KEYS.has(k)) problems.push(`unexpected serviceException key ${k}`);
+  if (typeof se.messageId !== 'string' || !/^[A-Z_]+$/.test(se.messageId)) problems.push(`messageId ${JSON.stringify(se.messageId)}`);
+  if (typeof se.text !== 'string' || se.text.trim().length < 5) problems.push(`text ${JSON.stringify(se.text)}`);
+  if ('validationErrors' in se) {
+    const ve = se.validationErrors;
+    if (!ve || typeof ve !== 'object' || Array.isArray(ve)) problems.push(`validationErrors ${JSON.stringify(ve)}`);
+    else for (const [k, v] of Object.entries(ve)) {
+      if (!Array.isArray(v) || v.length === 0 || !v.every((m) => typeof m === 'string' && m.length > 0)) problems.push(`validationErrors.${k} = ${JSON.stringify(v)}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Asserts an Infobip error answer: the status, exactly the envelope's keys, the messageId, and
+ * optionally a text pattern and the fields named in validationErrors.
+ */
+export function assertError(
+  res: { status: number; body: any; headers?: Headers },
+  status: number,
+  messageId: string,
+  opts: { text?: RegExp; fields?: string[] } = {},
+): { messageId: string; text: string; validationErrors?: Record<string, string[]> } {
+  const where = `${status} ${messageId} expected, got ${res.status} ${JSON.stringify(res.body)}`;
+  if (res.status !== status) assert.fail(where);
+  const problems = envelopeProblems(res.body);
+  if (problems.length) assert.fail(`error envelope: ${problems.join('; ')} — ${where}`);
+  const se = res.body.requestError.serviceException;
+  if (se.messageId !== messageId) assert.fail(where);
+  if (opts.text && !opts.text.test(se.text)) assert.fail(`text ${JSON.stringify(se.text)} does not match ${opts.text}`);
+  for (const field of opts.fields ?? []) {
+    if (!se.validationErrors || !(field in se.validationErrors)) {
+      assert.fail(`validationErrors should name "${field}": ${JSON.stringify(se.validationErrors)} (text: ${se.text})`);
+    }
+  }
+  if (res.headers) {
+    const type = res.headers.get('content-type') ?? '';
+    if (!type.startsWith('application/json')) assert.fail(`error content-type ${type}`);
+  }
+  return se;
+}
+
+export const ID32 = /^[0-9A-F]{32}$/;

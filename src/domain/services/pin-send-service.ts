@@ -95,6 +95,7 @@ export function createPinSendService(deps: SendDeps) {
         : `PIN ${pin.id} was sent to a phone number; resend it by SMS (/resend) or voice (/resend/voice)`);
     }
     const app = await apps.getApplication(req.accountId, pin.applicationId);
+    if (!app.enabled) throw new DomainError('BAD_REQUEST', `Application ${app.id} is disabled; enable it with PUT /2fa/2/applications/${app.id} {"enabled": true}`);
     const template = await store.getTemplate(req.accountId, app.id, pin.templateId);
     if (!template) throw notFound(`The message template of PIN ${pin.id} no longer exists`);
     return deliver({ ...req, to: pin.to }, app, template, undefined, { ...pin.placeholders, ...(req.placeholders ?? {}) }, now, pin.id);

@@ -69,11 +69,17 @@ export function buildContent(
 ): DeliveryContent {
   if (medium === 'email') {
     const body = email ?? DEFAULT_EMAIL_BODY;
+    const url = email?.unsubscribeUrl;
+    // Placeholder values are data, not markup: in the HTML body they are escaped, so a name like
+    // "<b>Jo</b>" shows as typed and cannot inject links. Text and subject are not HTML.
+    const htmlValues = Object.fromEntries(Object.entries(placeholders).map(([k, v]) => [k, escapeHtml(v)]));
+    const textParts = partsOrThrow(renderParts(body.text, placeholders));
+    const htmlParts = body.html ? partsOrThrow(renderParts(body.html, htmlValues)) : undefined;
     return {
-      textParts: partsOrThrow(renderParts(body.text, placeholders)),
+      textParts: url ? withFooter(textParts, `\n\nTo stop receiving verification emails from this sender, open ${url}\n`) : textParts,
       subjectParts: partsOrThrow(renderParts(body.subject, placeholders)),
-      ...(body.html ? { htmlParts: partsOrThrow(renderParts(body.html, placeholders)) } : {}),
-      ...(email?.unsubscribeUrl ? { unsubscribeUrl: email.unsubscribeUrl } : {}),
+      ...(htmlParts ? { htmlParts: url ? withFooter(htmlParts, htmlFooter(url), true) : htmlParts } : {}),
+      ...(url ? { unsubscribeUrl: url } : {}),
     };
   }
   const textParts = partsOrThrow(renderParts(template.messageText ?? '{{pin}}', placeholders));
@@ -87,4 +93,23 @@ export function buildContent(
       ...(template.repeatDTMF ? { repeatDTMF: template.repeatDTMF } : {}),
     },
   };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
+
+const htmlFooter = (url: string) =>
+  `<p style="margin-top:24px;font-size:12px;color:#555">To stop receiving verification emails from this sender, <a href="${escapeHtml(url)}">unsubscribe</a>.</p>`;
+
+/**
+ * The opt-out link closes every body, whatever the stored content says: not every mail client
+ * shows the List-Unsubscribe header. It goes after the last PIN (the last part), in HTML before
+ * `</body>` when the document has one. Appended after rendering, so it is never a placeholder.
+ */
+function withFooter(parts: string[], footer: string, html = false): string[] {
+  const out = [...parts];
+  const tail = out[out.length - 1] ?? '';
+  const at = html ? tail.toLowerCase().lastIndexOf('</body') : -1;
+  out[out.length - 1] = at >= 0 ? tail.slice(0, at) + footer + tail.slice(at) : tail + footer;
+  return out;
 }

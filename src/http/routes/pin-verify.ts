@@ -26,7 +26,9 @@ export function registerPinVerifyRoutes(app: FastifyInstance, s: HttpServices): 
     return {
       pinId: pin.id, applicationId: pin.applicationId, messageId: pin.templateId, to: pin.to,
       createdAt: new Date(pin.createdAt).toISOString(), expiresAt: new Date(pin.expiresAt).toISOString(),
-      verified: pin.verifiedAt !== null, attemptsRemaining: Math.max(0, pin.maxAttempts - pin.attemptsUsed),
+      // As in the verify answer (decisions #4): 0 once a single-use PIN has been verified.
+      verified: pin.verifiedAt !== null,
+      attemptsRemaining: pin.verifiedAt !== null && !pin.multipleVerifications ? 0 : Math.max(0, pin.maxAttempts - pin.attemptsUsed),
       deliveries: deliveries.map(presentDelivery),
     };
   });

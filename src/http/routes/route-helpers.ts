@@ -6,6 +6,7 @@ import type { ApplicationService } from '../../domain/services/application-servi
 import type { PinSendService } from '../../domain/services/pin-send-service.ts';
 import type { PinVerifyService } from '../../domain/services/pin-verify-service.ts';
 import type { SandboxInbox } from '../../domain/services/sandbox-inbox.ts';
+import type { EmailContentService, OptOutService } from '../../domain/services/email-content-service.ts';
 import { DomainError } from '../../domain/errors.ts';
 
 export interface HttpServices {
@@ -14,6 +15,10 @@ export interface HttpServices {
   sender: PinSendService;
   verifier: PinVerifyService;
   sandbox: SandboxInbox;
+  /** Extension: email bodies that email templates point at (/email/1/contents). */
+  emailContents: EmailContentService;
+  /** The opt-out landing page behind the link of every PIN email (/optout/1/{token}). */
+  optOut: OptOutService;
   /** Where sandbox audio files live and how clients fetch them. */
   audio: { dir: string; urlFor(deliveryId: string, requestBase: string): string; verifyToken(deliveryId: string, token: string | undefined): boolean };
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -35,8 +35,11 @@ export function registerSandboxAndVoiceRoutes(app: FastifyInstance, s: HttpServi
     if (!s.audio.verifyToken(deliveryId, req.query.token)) {
       throw new DomainError('UNAUTHORIZED', 'The audio link is invalid or expired; take a fresh audioUrl from GET /sandbox/1/messages');
     }
+    const file = join(s.audio.dir, `${deliveryId}.wav`);
+    // A recording pruned with its PIN (retention) is gone, not an error.
+    if (!existsSync(file)) throw notFound('No such recording: it was removed with its PIN; send a new PIN to get a new one');
     reply.type('audio/wav');
-    return reply.send(createReadStream(join(s.audio.dir, `${deliveryId}.wav`)).on('error', () => undefined));
+    return reply.send(createReadStream(file).on('error', () => undefined));
   });
 
   app.get<{ Params: { language: string }; Querystring: { includeNeural?: string } }>('/tts/3/voices/:language', { config: { access: 'any' } }, async (req) => {

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildRtpPacket, parseRtpPacket, type RtpPacket } from './rtp-packet.ts';
 import { FRAME_MS, SAMPLES_PER_FRAME } from './g711-frames.ts';
+import { recordPacingDeviation } from './pacing-stats.ts';
 
 /** Frames sent this much after their slot count as late (reported in CallResult). */
 const LATE_THRESHOLD_MS = 5;
@@ -82,8 +83,9 @@ export class RtpSession {
       const now = performance.now();
       // Send every slot that is due; +0.5 ms so a timer firing a hair early does not wait a round.
       while (startedAt + slot * FRAME_MS <= now + 0.5) {
-        const lateness = Math.max(0, now - (startedAt + slot * FRAME_MS));
-        this.sendFrame(p, p.nextPayload(slot * FRAME_MS), lateness);
+        const deviation = now - (startedAt + slot * FRAME_MS);
+        recordPacingDeviation(deviation);
+        this.sendFrame(p, p.nextPayload(slot * FRAME_MS), Math.max(0, deviation));
         slot++;
         if (this.closed || !this.sendTimer) return;
       }
