@@ -3,10 +3,11 @@
  * docs/benchmarks.md. `npm run bench -- api` runs only the named sections.
  */
 import { benchApi } from './api.ts';
+import { benchSms } from './sms.ts';
 import type { BenchSection } from './lib.ts';
 import { writeReport } from './report.ts';
 
-const ALL: Record<string, () => Promise<BenchSection>> = { api: benchApi };
+const ALL: Record<string, () => Promise<BenchSection>> = { api: benchApi, sms: benchSms };
 const wanted = process.argv.slice(2).filter((a) => a in ALL);
 const sections: BenchSection[] = [];
 for (const name of wanted.length ? wanted : Object.keys(ALL)) {

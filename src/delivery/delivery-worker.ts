@@ -21,7 +21,7 @@ export interface WorkerDeps {
   secret: Buffer;
   channelFor(medium: Medium): DeliveryChannel;
   logger: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
-  /** Called once per delivery when it reaches its final status (delivery reports, metrics). */
+  /** Called once per tracked delivery (trackDelivery) when it reaches its final status: delivery reports. */
   onFinal?(delivery: DeliveryRecord): void;
 }
 
@@ -113,7 +113,8 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   async function record(d: DeliveryRecord, by: string | null, report: DeliveryReport & { channelId: string }): Promise<void> {
     const ok = await store.recordReport(d.id, by, report, clock.now());
     if (!ok) return;
-    if (report.final && deps.onFinal) {
+    // Only tracked deliveries have anyone to tell; skip the read for the rest.
+    if (report.final && deps.onFinal && d.trackDelivery) {
       const updated = await store.getDelivery(d.id);
       if (updated) deps.onFinal(updated);
     }

@@ -1,12 +1,12 @@
-import { createSmsChannel } from '../../src/channels/sms/index.ts';
-import { smscConfig, smsMessage } from './helpers/channel-harness.ts';
-import { startFakeSmsc } from './helpers/fake-smsc.ts';
+import { createSmsChannel } from '../src/channels/sms/index.ts';
+import { smscConfig, smsMessage } from '../test/sms/helpers/channel-harness.ts';
+import { startFakeSmsc } from '../test/sms/helpers/fake-smsc.ts';
 
 /**
  * Submits per second through the SMS channel against the in-process SMSC (same process, same
  * event loop: the SMSC's own work is included, so these are lower bounds).
  *
- *   node --import tsx test/sms/bench-throughput.ts [messages]
+ *   node --import tsx bench/sms-channel-throughput.ts [messages]
  */
 
 const messages = Number(process.argv[2] ?? 4_000);
