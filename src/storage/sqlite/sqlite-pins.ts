@@ -1,6 +1,7 @@
 import type { LimitSpec, SendOutcome, Store, VerifyAttempt } from '../../domain/ports.ts';
 import { deliveryParams, insertSql, pinParams, toPin } from '../row-mapping.ts';
 import { statementCache, type SqliteDb } from './sqlite-database.ts';
+import { groupCommit } from './group-commit.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
 
@@ -40,7 +41,7 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     throw new Limited(limit.label, Math.max(1, start + limit.periodMs - now));
   }
 
-  const acceptTx = db.transaction((plan: Parameters<Store['acceptSend']>[0]): SendOutcome => {
+  const acceptTx = groupCommit(db, (plan: Parameters<Store['acceptSend']>[0]): SendOutcome => {
     const idem = plan.idempotency;
     if (idem) {
       const prior = findIdem().get(plan.accountId, idem.key, plan.now) as { request_hash: string; response: string } | undefined;
@@ -54,7 +55,7 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     return { kind: 'accepted' };
   });
 
-  const verifyTx = db.transaction((pinId: string, limit: LimitSpec, now: number): VerifyAttempt => {
+  const verifyTx = groupCommit(db, (pinId: string, limit: LimitSpec, now: number): VerifyAttempt => {
     const state = pinState().get(pinId) as { verified_at: number | null; multiple_verifications: number } | undefined;
     if (!state) return { kind: 'exhausted' };
     if (state.verified_at !== null && state.multiple_verifications === 0) return { kind: 'already_verified' };
@@ -66,7 +67,7 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
   return {
     async acceptSend(plan) {
       try {
-        return acceptTx.immediate(plan);
+        return await acceptTx(plan);
       } catch (err) {
         if (err instanceof Limited) return { kind: 'limited', label: err.label, retryAfterMs: err.retryAfterMs };
         throw err;
@@ -75,18 +76,18 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     async getPin(accountId, id) { const r = getPin().get(id, accountId) as Record<string, unknown> | undefined; return r && toPin(r); },
     async beginVerifyAttempt(pinId, limit, now) {
       try {
-        return verifyTx.immediate(pinId, limit, now);
+        return await verifyTx(pinId, limit, now);
       } catch (err) {
         if (err instanceof Limited) return { kind: 'limited', label: err.label, retryAfterMs: err.retryAfterMs };
         throw err;
       }
     },
-    async markVerified(pinId, now, singleUse) {
+    markVerified: groupCommit(db, (pinId: string, now: number, singleUse: boolean) => {
       const sql = singleUse
         ? 'UPDATE pins SET verified_at = ? WHERE id = ? AND verified_at IS NULL'
         : 'UPDATE pins SET verified_at = coalesce(verified_at, ?) WHERE id = ?';
       return q(sql).run(now, pinId).changes === 1;
-    },
+    }),
     async listVerifications(accountId, applicationId, msisdn) {
       const rows = q(`SELECT destination, verified_at, created_at, sent_at FROM pins
         WHERE account_id = ? AND application_id = ? AND destination = ? ORDER BY created_at DESC, rowid DESC LIMIT 1000`)

@@ -1,6 +1,7 @@
 import type { ClaimedDelivery, Store } from '../../domain/ports.ts';
 import { insertSql, sandboxParams, toDelivery, toSandboxMessage } from '../row-mapping.ts';
 import { statementCache, type SqliteDb } from './sqlite-database.ts';
+import { groupCommit } from './group-commit.ts';
 
 type QueueMethods = Pick<Store,
   'claimDeliveries' | 'extendLease' | 'recordReport' | 'retryLater' | 'listDeliveries' | 'getDelivery' | 'expireWaiting'
@@ -43,7 +44,7 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
     return rows.map((r) => ({ delivery: toDelivery(r), pin: pinOf(pinFor().get(r.pin_id) as Row) }));
   });
 
-  const reportTx = db.transaction((id: string, owner: string | null, r: Parameters<Store['recordReport']>[2], now: number) => {
+  const reportTx = groupCommit(db, (id: string, owner: string | null, r: Parameters<Store['recordReport']>[2], now: number) => {
     const row = report().get({
       id, owner, now, status: r.status, final: r.final ? 1 : 0, reached: r.reached ? 1 : 0, channel_id: r.channelId,
       result_code: r.resultCode ?? null, detail: r.detail ?? null, sender_used: r.sender ?? null,
@@ -60,7 +61,7 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
     async extendLease(id, owner, until) {
       return q("UPDATE deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'running'").run(until, id, owner).changes === 1;
     },
-    async recordReport(id, owner, r, now) { return reportTx.immediate(id, owner, r, now); },
+    async recordReport(id, owner, r, now) { return reportTx(id, owner, r, now); },
     async retryLater(id, owner, nextAttemptAt, detail, now) {
       return q(`UPDATE deliveries SET state = 'queued', next_attempt_at = ?, detail = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?
         WHERE id = ? AND lease_owner = ? AND final = 0`).run(nextAttemptAt, detail, now, id, owner).changes === 1;
