@@ -31,5 +31,9 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q
   fi
 fi
 
+# Strict TypeScript first: a type error fails the run like a failing test.
+echo "open2fa tests: typecheck (tsc --noEmit, strict)"
+node node_modules/typescript/bin/tsc --noEmit -p tsconfig.json
+
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 exec node --import tsx --test --test-timeout=300000 "${files[@]}"
