@@ -120,7 +120,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 }
 
 function openStore(config: Config, dataDir: string): Store {
-  if (config.databaseUrl) return createPostgresStore(config.databaseUrl);
+  if (config.databaseUrl) return createPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   return createSqliteStore(join(dataDir, 'open2fa.sqlite'));
 }
 

@@ -16,6 +16,8 @@ export const configSchema = z.object({
   dataDir: z.string().default('./data'),
   /** postgres://… switches storage to PostgreSQL. */
   databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+  /** PostgreSQL connections each process may open (its pool). See docs/deployment.md for sizing. */
+  databasePoolSize: z.number().int().min(1).max(1000).default(10),
   /** 32+ bytes as hex or base64; keys PIN hashes and derivation. Generated into dataDir when absent (SQLite only). */
   secret: z.string().min(32, 'must be at least 32 characters (hex or base64 of 32+ random bytes)').optional(),
   bootstrapApiKey: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -62,6 +64,7 @@ export const ENV_KEYS: Record<string, string[]> = {
   HOST: ['host'],
   OPEN2FA_DATA_DIR: ['dataDir'],
   DATABASE_URL: ['databaseUrl'],
+  DATABASE_POOL_SIZE: ['databasePoolSize'],
   OPEN2FA_SECRET: ['secret'],
   OPEN2FA_BOOTSTRAP_API_KEY: ['bootstrapApiKey'],
   OPEN2FA_PUBLIC_URL: ['publicUrl'],

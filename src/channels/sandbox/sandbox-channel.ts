@@ -39,7 +39,7 @@ export function createSandboxChannel(medium: Medium, deps: SandboxDeps): Deliver
     return {
       status, final: true, reached: answered, ...(sipCode ? { resultCode: sipCode } : {}),
       sender: message.from ?? 'sandbox', ringingAt: start,
-      ...(answered ? { answeredAt: start, endedAt: start + (audio?.durationMs ?? 0), dtmfRepeats: 0, amdVerdict: status === 'PROCESSED' ? 'HUMAN' : 'MACHINE' } : { endedAt: start }),
+      ...(answered ? { answeredAt: start, endedAt: start + Math.round(audio?.durationMs ?? 0), dtmfRepeats: 0, amdVerdict: status === 'PROCESSED' ? 'HUMAN' : 'MACHINE' } : { endedAt: start }),
       ...(audio ? { audioFile: audio.file } : {}),
       price: 0,
     };

@@ -58,6 +58,19 @@ export function createAccountService(deps: { store: Store; clock: Clock }) {
    * when no live key exists at all, create one and return it so the server can print it once.
    */
   async function bootstrap(configuredKey: string | undefined): Promise<{ createdKey?: string }> {
+    // Several processes starting at once on one empty database race here (unique account name,
+    // unique key hash). The loser's insert fails; on a second look it finds the winner's work.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await bootstrapOnce(configuredKey);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
+  }
+
+  async function bootstrapOnce(configuredKey: string | undefined): Promise<{ createdKey?: string }> {
     if (configuredKey) {
       if (!(await store.findApiKeyByHash(hashApiKey(configuredKey)))) {
         const account = await ensureAccount('default');

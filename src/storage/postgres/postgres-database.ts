@@ -75,6 +75,11 @@ export function openPostgres(url: string, opts: PgOptions = {}): PgDatabase {
         const client = await onPool(() => pool.connect());
         let broken: unknown;
         let begun = false;
+        // A checked-out client has no 'error' listener (the pool removes its own until release):
+        // a server ending the connection between two statements (restart: 57P01) would emit an
+        // unhandled 'error' and crash the process. Note it; the next statement fails as well.
+        const onClientError = (err: Error) => { broken ??= err; };
+        client.on('error', onClientError);
         try {
           await client.query('BEGIN');
           begun = true;
@@ -90,6 +95,7 @@ export function openPostgres(url: string, opts: PgOptions = {}): PgDatabase {
           if ((isRetryableConflict(err) || staleConnection) && run < MAX_TX_RUNS) continue;
           throw toStoreError(err);
         } finally {
+          client.removeListener('error', onClientError);
           // A client whose connection failed must not go back to the pool.
           client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
         }

@@ -117,6 +117,8 @@ export function createPostgresQueue(db: PgDatabase): QueueMethods {
         n += await tx.execute('DELETE FROM pins p WHERE p.expires_at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pin_id = p.id)', [cutoff]);
         n += await tx.execute('DELETE FROM rate_limits WHERE expires_at < $1', [now]);
         n += await tx.execute('DELETE FROM idempotency_keys WHERE expires_at < $1', [now]);
+        // Delivery reports sent (or given up) longer ago than the retention; pending ones stay.
+        n += await tx.execute("DELETE FROM webhook_events WHERE state <> 'pending' AND updated_at < $1", [cutoff]);
         return n;
       });
     },

@@ -97,6 +97,8 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
         n += q('DELETE FROM pins WHERE expires_at < ? AND id NOT IN (SELECT pin_id FROM deliveries)').run(cutoff).changes;
         n += q('DELETE FROM rate_limits WHERE expires_at < ?').run(now).changes;
         n += q('DELETE FROM idempotency_keys WHERE expires_at < ?').run(now).changes;
+        // Delivery reports sent (or given up) longer ago than the retention; pending ones stay.
+        n += q("DELETE FROM webhook_events WHERE state <> 'pending' AND updated_at < ?").run(cutoff).changes;
         return n;
       }).immediate();
     },
