@@ -106,6 +106,9 @@ export function pinIn(text: string): string {
 export async function sendPin(h: Harness, body: Record<string, unknown>, opts: { path?: string; key?: string; headers?: Record<string, string> } = {}) {
   const res = await h.call('POST', opts.path ?? '/2fa/2/pin', body, { ...(opts.key ? { key: opts.key } : {}), ...(opts.headers ? { headers: opts.headers } : {}) });
   if (res.status !== 200) throw new Error(`send: ${res.status} ${JSON.stringify(res.body)}`);
+  // Let the delivery run before the test moves a fake clock on: a PIN that expires while still
+  // queued is (rightly) not delivered, which would make the test depend on scheduling.
+  await h.o2.worker.drain();
   return res.body as { pinId: string; to: string; [k: string]: unknown };
 }
 
