@@ -11,12 +11,20 @@ export const FRAME_MS = 20;
 /** The code for a zero sample: µ-law 0xFF, A-law 0xD5 (even-bit inverted 0x80). */
 export const G711_SILENCE: Record<G711Codec, number> = { PCMU: 0xff, PCMA: 0xd5 };
 
-/** Cut a prompt into 160-byte frames; the last one is padded with codec silence. */
+/**
+ * Cut a prompt into 160-byte frames; the last one is padded with codec silence. Full frames are
+ * views into `audio` (no copy: a call frames its whole prompt at answer), so `audio` must not be
+ * changed while they are in use.
+ */
 export function frameG711(audio: Uint8Array, codec: G711Codec): Uint8Array[] {
   const frames: Uint8Array[] = [];
   for (let offset = 0; offset < audio.length; offset += SAMPLES_PER_FRAME) {
+    if (offset + SAMPLES_PER_FRAME <= audio.length) {
+      frames.push(audio.subarray(offset, offset + SAMPLES_PER_FRAME));
+      continue;
+    }
     const frame = new Uint8Array(SAMPLES_PER_FRAME).fill(G711_SILENCE[codec]);
-    frame.set(audio.subarray(offset, Math.min(offset + SAMPLES_PER_FRAME, audio.length)));
+    frame.set(audio.subarray(offset));
     frames.push(frame);
   }
   return frames;

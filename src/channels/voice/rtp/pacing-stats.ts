@@ -26,36 +26,39 @@ export function recordPacingDeviation(deviationMs: number): void {
 export interface PacingSnapshot {
   frames: number;
   maxMs: number;
-  /** Deviation (ms, upper bucket edge) below which fraction `q` (0..1) of the frames fall. */
-  quantile(q: number): number;
-  /** Frames sent more than `ms` from their slot. */
-  over(ms: number): number;
+  /** Frames per 0.1 ms bucket of deviation, and frames beyond the last bucket. */
+  counts: Uint32Array;
+  overflow: number;
 }
 
 export function pacingSnapshot(): PacingSnapshot {
-  const c = counts.slice();
-  const total = frames;
-  const over = overflow;
-  const max = maxMs;
-  return {
-    frames: total,
-    maxMs: max,
-    quantile(q) {
-      if (total === 0) return 0;
-      const rank = Math.ceil(q * total);
-      let seen = 0;
-      for (let i = 0; i < BUCKETS; i++) {
-        seen += c[i]!;
-        if (seen >= rank) return Math.min(max, (i + 1) * BUCKET_MS);
-      }
-      return max;
-    },
-    over(ms) {
-      let n = over;
-      for (let i = Math.ceil(ms / BUCKET_MS); i < BUCKETS; i++) n += c[i]!;
-      return n;
-    },
-  };
+  return { frames, maxMs, counts: counts.slice(), overflow };
+}
+
+/** Two snapshots as one (e.g. phases of a benchmark run measured separately). */
+export function mergePacing(a: PacingSnapshot, b: PacingSnapshot): PacingSnapshot {
+  const merged = a.counts.slice();
+  b.counts.forEach((n, i) => { merged[i]! += n; });
+  return { frames: a.frames + b.frames, maxMs: Math.max(a.maxMs, b.maxMs), counts: merged, overflow: a.overflow + b.overflow };
+}
+
+/** Deviation (ms, upper bucket edge) below which fraction `q` (0..1) of the frames fall. */
+export function pacingQuantile(s: PacingSnapshot, q: number): number {
+  if (s.frames === 0) return 0;
+  const rank = Math.ceil(q * s.frames);
+  let seen = 0;
+  for (let i = 0; i < BUCKETS; i++) {
+    seen += s.counts[i]!;
+    if (seen >= rank) return Math.min(s.maxMs, (i + 1) * BUCKET_MS);
+  }
+  return s.maxMs;
+}
+
+/** Frames sent more than `ms` from their slot (to the bucket resolution). */
+export function pacingOver(s: PacingSnapshot, ms: number): number {
+  let n = s.overflow;
+  for (let i = Math.ceil(ms / BUCKET_MS); i < BUCKETS; i++) n += s.counts[i]!;
+  return n;
 }
 
 export function resetPacingStats(): void {

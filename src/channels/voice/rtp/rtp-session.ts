@@ -3,17 +3,21 @@
  * one), a paced 20 ms sender and a receiver. Symmetric RTP (RFC 4961): we send from the socket we
  * receive on, so NAT pinholes and trunks that latch onto our source address both work.
  *
- * Pacing: frame n is due at start + n·20 ms on the monotonic clock (performance.now); each timer is
- * set for the next due time, so timer lateness never accumulates into drift. When the event loop
- * stalls, the overdue frames are sent at once (timestamps stay exact; the far jitter buffer copes).
+ * Pacing: frame n is due at origin + n·20 ms on the monotonic clock (performance.now). The timing
+ * is done by the process's shared pacer (rtp-pacer.ts: one timer for all calls, each call on its
+ * own 1 ms sub-slot of the 20 ms period), so lateness never accumulates into drift and many calls
+ * do not wake the event loop once each per frame. When the event loop stalls, the overdue frames
+ * are sent at once (timestamps stay exact; the far jitter buffer copes).
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { buildRtpPacket, parseRtpPacket, type RtpPacket } from './rtp-packet.ts';
 import { FRAME_MS, SAMPLES_PER_FRAME } from './g711-frames.ts';
 import { recordPacingDeviation } from './pacing-stats.ts';
+import { EARLY_MS, rtpPacer, type PacedSender } from './rtp-pacer.ts';
 
 /** Frames sent this much after their slot count as late (reported in CallResult). */
 const LATE_THRESHOLD_MS = 5;
@@ -32,8 +36,18 @@ export interface SendParams {
   nextPayload(mediaMs: number): Uint8Array;
 }
 
-export class RtpSession {
-  private sendTimer: NodeJS.Timeout | undefined;
+/**
+ * dgram resolves the destination of every send() with dns.lookup, which for an IP literal still
+ * defers the send to process.nextTick. SDP addresses are IP literals: answer them synchronously.
+ */
+const literalLookup = (host: string, family: number, callback: (err: Error | null, address: string, family: number) => void): void => {
+  const literal = isIP(host);
+  if (literal) callback(null, host, literal);
+  else dns.lookup(host, family, callback);
+};
+
+export class RtpSession implements PacedSender {
+  private sending: { params: SendParams; origin: number; slot: number } | undefined;
   private closed = false;
   private readonly ssrc = randomInt(0, 2 ** 32);
   private sequence = randomInt(0, 2 ** 16);
@@ -59,7 +73,7 @@ export class RtpSession {
     let lastError: unknown;
     for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       const port = PORT_RANGE.min + 2 * randomInt(0, (PORT_RANGE.max - PORT_RANGE.min) / 2 + 1);
-      const socket = dgram.createSocket({ type });
+      const socket = dgram.createSocket({ type, lookup: literalLookup as unknown as dgram.SocketOptions['lookup'] });
       try {
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -74,24 +88,37 @@ export class RtpSession {
     throw new Error(`no free even RTP port on ${localAddress}: ${(lastError as Error | undefined)?.message}`);
   }
 
-  startSending(p: SendParams): void {
-    if (this.sendTimer || this.closed) return;
-    const startedAt = performance.now();
-    let slot = 0;
-    const tick = (): void => {
-      if (this.closed) return;
-      const now = performance.now();
-      // Send every slot that is due; +0.5 ms so a timer firing a hair early does not wait a round.
-      while (startedAt + slot * FRAME_MS <= now + 0.5) {
-        const deviation = now - (startedAt + slot * FRAME_MS);
+  /**
+   * Starts the paced stream; returns its origin (ms on performance.now()): when frame 0 is due,
+   * within one frame period from now. `nextPayload(mediaMs)` counts from that origin.
+   */
+  startSending(p: SendParams): number {
+    if (this.sending) return this.sending.origin;
+    if (this.closed) return performance.now();
+    const sending = { params: p, origin: 0, slot: 0 };
+    this.sending = sending;
+    sending.origin = rtpPacer.add(this);
+    return sending.origin;
+  }
+
+  /** Called by the pacer at this session's sub-slot: sends every due frame (catching up after a stall). */
+  sendDue(): void {
+    const s = this.sending;
+    if (!s) return;
+    try {
+      for (let now = performance.now(); s.origin + s.slot * FRAME_MS <= now + EARLY_MS; now = performance.now()) {
+        const deviation = now - (s.origin + s.slot * FRAME_MS);
         recordPacingDeviation(deviation);
-        this.sendFrame(p, p.nextPayload(slot * FRAME_MS), Math.max(0, deviation));
-        slot++;
-        if (this.closed || !this.sendTimer) return;
+        this.sendFrame(s.params, s.params.nextPayload(s.slot * FRAME_MS), Math.max(0, deviation));
+        s.slot++;
+        if (this.sending !== s) return;
       }
-      this.sendTimer = setTimeout(tick, Math.max(0, startedAt + slot * FRAME_MS - performance.now()));
-    };
-    this.sendTimer = setTimeout(tick, 0);
+    } catch (err) {
+      // A failing call must not stop the pacer for every other call: stop this stream, and
+      // surface the bug as an uncaught error as a per-call timer would have.
+      this.stopSending();
+      setImmediate(() => { throw err; });
+    }
   }
 
   private sendFrame(p: SendParams, payload: Uint8Array, latenessMs: number): void {
@@ -114,8 +141,9 @@ export class RtpSession {
   }
 
   stopSending(): void {
-    clearTimeout(this.sendTimer);
-    this.sendTimer = undefined;
+    if (!this.sending) return;
+    rtpPacer.remove(this, this.sending.origin);
+    this.sending = undefined;
   }
 
   sendStats(): RtpSendStats {

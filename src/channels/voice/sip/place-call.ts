@@ -184,8 +184,10 @@ async function runAnsweredCall(
     amd: req.amd,
     onEvent: (type, detail) => emit(type, detail),
   });
-  const startedAt = performance.now();
-  const sinceAnswer = (): number => performance.now() - startedAt;
+  // One time base for playback, timers, AMD and DTMF: the RTP stream's origin once it started
+  // (the pacer starts it within one 20 ms period of the answer), the answer itself until then.
+  let startedAt = performance.now();
+  const sinceAnswer = (): number => Math.max(0, performance.now() - startedAt);
   const dedup = new TelephoneEventDeduplicator();
   rtp.onPacket = (packet) => {
     if (packet.payloadType === media.telephoneEventPt) {
@@ -209,7 +211,7 @@ async function runAnsweredCall(
     if (req.signal?.aborted) onAbort(); else req.signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-  rtp.startSending({ address: media.remoteAddress, port: media.remotePort, payloadType: media.payloadType, nextPayload: (ms) => script.nextPayload(ms) });
+  startedAt = rtp.startSending({ address: media.remoteAddress, port: media.remotePort, payloadType: media.payloadType, nextPayload: (ms) => script.nextPayload(ms) });
   try {
     return await Promise.race([
       script.done.then(() => 'script' as const), byeReceived, maxCall, aborted,

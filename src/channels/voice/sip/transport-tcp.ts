@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { takeStreamMessage } from './sip-message.ts';
+import { rtpPacer } from '../rtp/rtp-pacer.ts';
 import { transportError, type SipTransport, type TransportHandlers, type TransportTarget } from './transport.ts';
 
 /** A peer that sends garbage without ever completing a header block must not grow us unbounded. */
@@ -27,6 +28,7 @@ export async function openTcpTransport(target: TransportTarget, handlers: Transp
   socket.removeAllListeners('error');
   let buffer: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
+    rtpPacer.poll(); // frames due now go out before this message's work (see rtp-pacer.ts)
     buffer = Buffer.concat([buffer, chunk]);
     try {
       for (let next = takeStreamMessage(buffer); next; next = takeStreamMessage(buffer)) {
@@ -52,7 +54,9 @@ export async function openTcpTransport(target: TransportTarget, handlers: Transp
     reliable: true,
     local: { address: socket.localAddress ?? target.localAddress, port: socket.localPort ?? 0 },
     send(text) {
-      if (!closed) socket.write(text, 'utf8');
+      if (closed) return;
+      rtpPacer.poll();
+      socket.write(text, 'utf8');
     },
     close() {
       if (closed) return;

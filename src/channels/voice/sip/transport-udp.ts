@@ -8,6 +8,7 @@
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { parseSipMessage } from './sip-message.ts';
+import { rtpPacer } from '../rtp/rtp-pacer.ts';
 import { transportError, type SipTransport, type TransportHandlers, type TransportTarget } from './transport.ts';
 
 export async function openUdpTransport(target: TransportTarget, handlers: TransportHandlers): Promise<SipTransport> {
@@ -31,6 +32,7 @@ export async function openUdpTransport(target: TransportTarget, handlers: Transp
   socket.removeAllListeners('error');
   socket.on('error', (err: NodeJS.ErrnoException) => { if (!closed) handlers.onError(err); });
   socket.on('message', (data) => {
+    rtpPacer.poll(); // frames due now go out before this message's work (see rtp-pacer.ts)
     try {
       handlers.onMessage(parseSipMessage(data));
     } catch {
@@ -45,6 +47,7 @@ export async function openUdpTransport(target: TransportTarget, handlers: Transp
     local: { address: bound.address, port: bound.port },
     send(text) {
       if (closed) return;
+      rtpPacer.poll();
       socket.send(Buffer.from(text, 'utf8'), (err) => { if (err && !closed) handlers.onError(err); });
     },
     close() {
