@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { buildChannelSet, type ChannelSet } from './app/channels.ts';
 import { buildConfiguredChannels } from './app/configured-channels.ts';
 import type { DeliveryReport } from './channels/contract.ts';
+import type { DeliveryRecord } from './domain/records.ts';
 import { createLogger } from './app/logger.ts';
 import { resolveSecret } from './app/secret.ts';
 import type { Config } from './config/schema.ts';
@@ -63,6 +64,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 
   let worker: DeliveryWorker | undefined;
   const reports = createDeliveryReports({ store, clock, logger }, { ...config.webhooks, pollMs: config.delivery.pollMs });
+  const reportFinal = (d: DeliveryRecord) => void reports.enqueue(d).catch((err) => logger.error({ err }, 'queueing a delivery report failed'));
   const voice = config.voice === undefined ? undefined : parseSection(voiceConfigSchema, config.voice, 'voice');
   const pricing = pricingFor(voice);
   const renderer = lazyRenderer();
@@ -70,7 +72,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
     store, clock, secret, voicePreflight: voicePreflight(voice, store, pricing),
     lookupNumber: createNumberLookup(parseSection(numberLookupSchema, config.numberLookup ?? { provider: 'builtin' }, 'numberLookup')),
     onAccepted: (delivery) => {
-      if (delivery.final) void reports.enqueue(delivery).catch((err) => logger.error({ err }, 'queueing a delivery report failed'));
+      if (delivery.final) reportFinal(delivery);
       else worker?.poke();
     },
   });
@@ -88,7 +90,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
   worker = createDeliveryWorker(
     {
       store, clock, secret, logger, channelFor: (m) => channels.channelFor(m),
-      onFinal: (d) => void reports.enqueue(d).catch((err) => logger.error({ err }, 'queueing a delivery report failed')),
+      onFinal: reportFinal,
     },
     { ...config.delivery, retentionMs: config.retentionMs },
   );
