@@ -5,6 +5,7 @@ import pg from 'pg';
 import { createPostgresStore, isStoreUnavailable } from '../../src/storage/postgres/postgres-store.ts';
 import { createOwner, insertPin, limit, MINUTE, T0 } from './contract/fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
+import { unreachableReason } from '../scale/lib.ts';
 
 /**
  * The shared storage contract on PostgreSQL, plus what only PostgreSQL has: concurrent
@@ -17,18 +18,6 @@ const run = `o2_test_${randomBytes(4).toString('hex')}`;
 let schemas = 0;
 const nextSchema = () => `${run}_${++schemas}`;
 
-async function unreachableReason(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message || String((err as { code?: string }).code) : String(err);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 describe('isStoreUnavailable', () => {
   test('recognises connection failures, raw or mapped, and nothing else', () => {
@@ -41,7 +30,7 @@ describe('isStoreUnavailable', () => {
   });
 });
 
-const reason = await unreachableReason();
+const reason = await unreachableReason(url);
 if (reason !== undefined) {
   const message = `PostgreSQL unreachable at ${url} (${reason}); set TEST_DATABASE_URL or start it: pg_ctlcluster --skip-systemctl-redirect 15 main start`;
   if (process.env.CI) test('PostgreSQL is reachable (required in CI)', () => assert.fail(message));

@@ -1,5 +1,6 @@
 import initEspeak from '@echogarden/espeak-ng-emscripten';
 import type { EspeakModule, EspeakNGWorker } from '@echogarden/espeak-ng-emscripten';
+import { concatPcm } from './audio-clip.ts';
 import { createSerialQueue, type EngineAudio, type SpeechEngine } from './speech-engine.ts';
 
 /** Words per minute at speechRate 1: a little under espeak's 175 default, digits stay distinct. */
@@ -47,7 +48,7 @@ export async function createEspeakEngine(): Promise<SpeechEngine> {
       chunks.push(samples);
       return false; // false = keep going
     });
-    return { samples: concatChunks(chunks), sampleRate };
+    return { samples: concatPcm(chunks), sampleRate };
   }
 
   return {
@@ -94,14 +95,3 @@ export function escapeMarkup(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\[\[/g, '[ [');
 }
 
-function concatChunks(chunks: Int16Array[]): Int16Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const out = new Int16Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
