@@ -2,7 +2,7 @@ import type {
   Account, ApiKeyRecord, ApplicationRecord, DeliveryRecord, EmailContentRecord, PinRecord, SandboxMessage, Scope, TemplateRecord,
   WebhookEvent,
 } from '../domain/records.ts';
-import type { Medium } from '../channels/contract.ts';
+import type { DeliveryReport, Medium } from '../channels/contract.ts';
 import type { PinType } from '../domain/pin-code.ts';
 
 /**
@@ -144,6 +144,19 @@ export function toEmailContent(r: Row): EmailContentRecord {
   return {
     accountId: str(r.account_id), id: num(r.id), name: str(r.name), subject: str(r.subject),
     text: strOrNull(r.text_body), html: strOrNull(r.html_body), createdAt: num(r.created_at), updatedAt: num(r.updated_at),
+  };
+}
+
+/**
+ * The columns a delivery report sets (the rest of recordReport's parameters are the id, the lease
+ * owner, the time and the two flags, which each backend binds in its own boolean form).
+ */
+export function reportColumns(r: DeliveryReport & { channelId: string }): Row {
+  return {
+    status: r.status, channel_id: r.channelId, result_code: r.resultCode ?? null, detail: r.detail ?? null,
+    sender_used: r.sender ?? null, ringing_at: r.ringingAt ?? null, answered_at: r.answeredAt ?? null,
+    ended_at: r.endedAt ?? null, dtmf_repeats: r.dtmfRepeats ?? null, amd_verdict: r.amdVerdict ?? null,
+    price: r.price ?? null, provider_message_id: r.providerMessageId ?? null, audio_file: r.audioFile ?? null,
   };
 }
 

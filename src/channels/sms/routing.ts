@@ -1,6 +1,7 @@
 /**
  * Destination routing and SMPP addressing (TON/NPI) for the SMS channel. Pure functions.
  */
+import { longestPrefix } from '../shared/prefix-match.ts';
 
 export interface SmsRoute {
   /** Leading digits of the international number ('' matches every destination). */
@@ -18,8 +19,7 @@ export interface SmsRoute {
  * route('4930123456')   // ['a']
  */
 export function createRouter(routes: readonly SmsRoute[]): (destination: string) => string[] | undefined {
-  const byLongestPrefix = [...routes].sort((a, b) => b.prefix.length - a.prefix.length);
-  return (destination) => byLongestPrefix.find((route) => destination.startsWith(route.prefix))?.smscs;
+  return (destination) => longestPrefix(routes, destination)?.smscs;
 }
 
 /** An SMPP address with its type of number and numbering plan (SMPP v3.4 §5.2.5, §5.2.6). */

@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, Store } from '../../domain/ports.ts';
-import { insertSql, sandboxParams, toDelivery, toSandboxMessage } from '../row-mapping.ts';
+import { insertSql, sandboxParams, toDelivery, toSandboxMessage, reportColumns } from '../row-mapping.ts';
 import { bindNamed, type PgDatabase, type Row } from './postgres-database.ts';
 
 type QueueMethods = Pick<Store,
@@ -65,13 +65,7 @@ export function createPostgresQueue(db: PgDatabase): QueueMethods {
       return (await db.execute("UPDATE deliveries SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running'", [until, id, owner])) === 1;
     },
     async recordReport(id, owner, r, now) {
-      const [row] = await db.query(...bindNamed(RECORD_REPORT, {
-        id, owner, now, status: r.status, final: r.final, reached: r.reached, channel_id: r.channelId,
-        result_code: r.resultCode ?? null, detail: r.detail ?? null, sender_used: r.sender ?? null,
-        ringing_at: r.ringingAt ?? null, answered_at: r.answeredAt ?? null, ended_at: r.endedAt ?? null,
-        dtmf_repeats: r.dtmfRepeats ?? null, amd_verdict: r.amdVerdict ?? null, price: r.price ?? null,
-        provider_message_id: r.providerMessageId ?? null, audio_file: r.audioFile ?? null,
-      }));
+      const [row] = await db.query(...bindNamed(RECORD_REPORT, { ...reportColumns(r), id, owner, now, final: r.final, reached: r.reached }));
       return Number(row?.n ?? 0) === 1;
     },
     async retryLater(id, owner, nextAttemptAt, detail, now) {

@@ -1,5 +1,5 @@
 import type { ClaimedDelivery, Store } from '../../domain/ports.ts';
-import { insertSql, sandboxParams, toDelivery, toSandboxMessage } from '../row-mapping.ts';
+import { insertSql, sandboxParams, toDelivery, toSandboxMessage, reportColumns } from '../row-mapping.ts';
 import { statementCache, type SqliteDb } from './sqlite-database.ts';
 import { groupCommit } from './group-commit.ts';
 
@@ -45,13 +45,7 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
   });
 
   const reportTx = groupCommit(db, (id: string, owner: string | null, r: Parameters<Store['recordReport']>[2], now: number) => {
-    const row = report().get({
-      id, owner, now, status: r.status, final: r.final ? 1 : 0, reached: r.reached ? 1 : 0, channel_id: r.channelId,
-      result_code: r.resultCode ?? null, detail: r.detail ?? null, sender_used: r.sender ?? null,
-      ringing_at: r.ringingAt ?? null, answered_at: r.answeredAt ?? null, ended_at: r.endedAt ?? null,
-      dtmf_repeats: r.dtmfRepeats ?? null, amd_verdict: r.amdVerdict ?? null, price: r.price ?? null,
-      provider_message_id: r.providerMessageId ?? null, audio_file: r.audioFile ?? null,
-    }) as { pin_id: string } | undefined;
+    const row = report().get({ ...reportColumns(r), id, owner, now, final: r.final ? 1 : 0, reached: r.reached ? 1 : 0 }) as { pin_id: string } | undefined;
     if (row && r.reached) markSent().run(now, row.pin_id);
     return row !== undefined;
   });
