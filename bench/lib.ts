@@ -15,13 +15,23 @@ export interface Figure {
   /** Name of the baseline figure this one is divided by, if any. */
   baseline?: string;
   note?: string;
+  /** Plotted as one line of a growth chart: `series` names the line, `x` is the position on it. */
+  series?: string;
+  x?: number;
+  /** Latencies and durations: smaller is better (the plots say so). */
+  lowerIsBetter?: boolean;
 }
 
 export interface BenchSection {
   title: string;
   figures: Figure[];
   notes: string[];
+  /** Plots besides the ratio bars of every section that has baselines: `growth` draws series over x. */
+  plots?: 'growth'[];
 }
+
+/** `--quick` (or BENCH_QUICK=1): fewer, shorter runs, for a smoke check; the report says so. */
+export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
 export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -10,6 +10,8 @@ command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 perl -MNet::SMPP -e1 >/dev/null 2>&1 || need+=(libnet-smpp-perl)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+# The console's browser test (test/browser/) drives Debian's chromium headless through playwright-core.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then
   echo "open2fa tests: installing Debian packages: ${need[*]}"
   SUDO=""

@@ -23,8 +23,14 @@ import { createPinVerifyService } from './domain/services/pin-verify-service.ts'
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
 import { createEmailSetup, publicBaseUrl } from './app/email-setup.ts';
 import { buildHttpServer } from './http/server.ts';
+import { createConsoleService } from './console/console-service.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createReadiness } from './observability/readiness.ts';
+import { createPinObserver } from './app/observed-services.ts';
+import { buildOpsServer } from './app/ops-server.ts';
 import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
 import { createPostgresStore } from './storage/postgres/postgres-store.ts';
+import { withReadCache } from './storage/read-cache.ts';
 
 export interface Open2fa {
   config: Config;
@@ -34,6 +40,10 @@ export interface Open2fa {
   channels: ChannelSet;
   services: ReturnType<typeof buildServices>;
   logger: Logger;
+  /** This process's metrics (GET /metrics). */
+  metrics: Metrics;
+  /** The operations listener (/healthz, /readyz, /metrics) when `ops.port` is configured; `serve` starts it. */
+  ops?: FastifyInstance;
   /** Set when this start created the first API key; printed once by `serve`. */
   bootstrapKey?: string;
   close(graceMs?: number): Promise<void>;
@@ -63,7 +73,9 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
   const secret = resolveSecret(config.secret, dataDir, store.kind === 'postgres');
 
   let worker: DeliveryWorker | undefined;
-  const reports = createDeliveryReports({ store, clock, logger }, { ...config.webhooks, pollMs: config.delivery.pollMs });
+  const metrics = createMetrics({ sampleQueue: () => store.countQueued(clock.now()) });
+  const pins = createPinObserver(metrics, store);
+  const reports = createDeliveryReports({ store, clock, logger, telemetry: metrics.delivery }, { ...config.webhooks, pollMs: config.delivery.pollMs });
   const reportFinal = (d: DeliveryRecord) => void reports.enqueue(d).catch((err) => logger.error({ err }, 'queueing a delivery report failed'));
   const voice = config.voice === undefined ? undefined : parseSection(voiceConfigSchema, config.voice, 'voice');
   const pricing = pricingFor(voice);
@@ -72,6 +84,8 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
     store, clock, secret, voicePreflight: voicePreflight(voice, store, pricing),
     lookupNumber: createNumberLookup(parseSection(numberLookupSchema, config.numberLookup ?? { provider: 'builtin' }, 'numberLookup')),
     onAccepted: (delivery) => {
+      pins.accepted(delivery);
+      if (delivery.final) metrics.delivery.finalStatus(delivery.medium, delivery.status, 'send');
       if (delivery.final) reportFinal(delivery);
       else worker?.poke();
     },
@@ -85,45 +99,60 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
   const audioDir = join(dataDir, 'audio');
   const channels = buildChannelSet({
     store, clock, renderAudio: sandboxAudioRenderer(renderer.get, audioDir),
-    configured: await buildConfiguredChannels(config, { channel: channelDeps, store, logger, renderer: renderer.get, ...(voice && pricing ? { voice, pricing } : {}) }),
+    configured: await buildConfiguredChannels(config, { channel: channelDeps, store, logger, telemetry: metrics.channels, renderer: renderer.get, ...(voice && pricing ? { voice, pricing } : {}) }),
   });
   worker = createDeliveryWorker(
     {
       store, clock, secret, logger, channelFor: (m) => channels.channelFor(m),
-      onFinal: reportFinal,
+      onFinal: reportFinal, telemetry: metrics.delivery,
     },
     { ...config.delivery, retentionMs: config.retentionMs },
   );
   const publicUrl = config.publicUrl?.replace(/\/$/, '');
   const audioToken = (id: string) => createHmac('sha256', secret).update(`audio:${id}`).digest('hex').slice(0, 32);
+  // API-only processes deliver nothing: their readiness is storage alone.
+  const readiness = createReadiness({
+    ping: () => store.ping(), storageKind: store.kind,
+    ...(config.role === 'api' ? {} : { channels: () => ({ voice: channels.channelFor('voice'), sms: channels.channelFor('sms'), email: channels.channelFor('email') }) }),
+  });
+  const opsDeps = { readiness, metrics, ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}) };
+  const ops = config.ops.port === undefined ? undefined : buildOpsServer(opsDeps, logger);
   const http = buildHttpServer({
     ...services,
+    verifier: pins.observeVerifier(services.verifier),
+    ...(config.console.enabled ? {
+      console: createConsoleService({ store, clock, apps: services.apps, renderer: renderer.get, channels: () => channels.describe() }),
+    } : {}),
     audio: {
       dir: audioDir,
       urlFor: (id, requestBase) => `${publicUrl ?? requestBase}/sandbox/1/audio/${id}.wav?token=${audioToken(id)}`,
       verifyToken: (id, token) => typeof token === 'string' && token.length === 32 && timingSafeEqual(Buffer.from(token), Buffer.from(audioToken(id))),
     },
-  }, { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logger });
+  }, { bodyLimitBytes: config.http.bodyLimitBytes, trustProxy: config.http.trustProxy, logger, ops: { ...opsDeps, http: metrics.http } });
 
   const { createdKey } = overrides.bootstrap === false ? {} : await services.accounts.bootstrap(config.bootstrapApiKey);
   if (overrides.worker !== false) { worker.start(); reports.start(); }
 
   return {
-    config, store, http, worker, channels, services, logger, ...(createdKey ? { bootstrapKey: createdKey } : {}),
+    config, store, http, worker, channels, services, logger, metrics, ...(ops ? { ops } : {}), ...(createdKey ? { bootstrapKey: createdKey } : {}),
     async close(graceMs = 10_000) {
+      readiness.drain();
       await http.close();
       await worker?.stop(graceMs);
       reports.stop();
       await channels.close();
       await renderer.close();
       await store.close();
+      await ops?.close();
     },
   };
 }
 
 function openStore(config: Config, dataDir: string): Store {
-  if (config.databaseUrl) return createPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize });
-  return createSqliteStore(join(dataDir, 'open2fa.sqlite'));
+  const store = config.databaseUrl
+    ? createPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize })
+    : createSqliteStore(join(dataDir, 'open2fa.sqlite'));
+  return withReadCache(store, config.cacheTtlMs);
 }
 
 interface ServiceDeps {

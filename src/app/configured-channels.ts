@@ -8,6 +8,7 @@ import type { VoiceConfig } from '../channels/voice/voice-config.ts';
 import { parseSection } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../domain/ports.ts';
+import type { ChannelTelemetry } from '../channels/telemetry.ts';
 
 export interface ConfiguredChannelDeps {
   channel: ChannelDeps;
@@ -16,6 +17,8 @@ export interface ConfiguredChannelDeps {
   logger: { info(o: object, m?: string): void; warn(o: object, m?: string): void };
   voice?: VoiceConfig;
   pricing?: CallPricing;
+  /** SIP codes, calls, RTP lateness, SMPP windows (/metrics). */
+  telemetry?: ChannelTelemetry;
 }
 
 /**
@@ -26,12 +29,13 @@ export interface ConfiguredChannelDeps {
 export async function buildConfiguredChannels(config: Config, deps: ConfiguredChannelDeps): Promise<Partial<Record<Medium, DeliveryChannel>>> {
   const out: Partial<Record<Medium, DeliveryChannel>> = {};
   if (config.email !== undefined) out.email = await createEmailChannel(parseSection(emailConfigSchema, config.email, 'email'), deps.channel);
-  if (config.sms !== undefined) out.sms = await createSmsChannel(parseSection(smsConfigSchema, config.sms, 'sms'), { ...deps.channel, logger: deps.logger });
+  if (config.sms !== undefined) out.sms = await createSmsChannel(parseSection(smsConfigSchema, config.sms, 'sms'), { ...deps.channel, logger: deps.logger, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });
   if (deps.voice && deps.pricing) {
     const { store } = deps;
     out.voice = createVoiceChannel(deps.voice, {
       renderer: await deps.renderer(),
       pricing: deps.pricing,
+      ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
       credits: {
         reserve: (accountId, amount) => store.reserveCredits(accountId, amount),
         refund: async (accountId, amount) => { if (amount > 0) await store.addCredits(accountId, amount); },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { OutboundMessage } from '../channels/contract.ts';
 import { createCallPricing, type CallPricing } from '../channels/voice/call-pricing.ts';
 import { decodePcmu, encodePcmu } from '../channels/voice/tts/g711.ts';
-import { createPromptRenderer, type PromptRenderer } from '../channels/voice/tts/prompt-renderer.ts';
+import { createPromptRenderer, type PromptRenderer, type PromptRequest } from '../channels/voice/tts/prompt-renderer.ts';
 import { pcmToWav } from '../channels/voice/tts/wav.ts';
 import type { VoiceConfig } from '../channels/voice/voice-config.ts';
 import { longestPrefix } from '../channels/shared/prefix-match.ts';
@@ -26,13 +26,18 @@ export function lazyRenderer(): { get(): Promise<PromptRenderer>; close(): Promi
 export function sandboxAudioRenderer(renderer: () => Promise<PromptRenderer>, audioDir: string) {
   return async (message: OutboundMessage) => {
     if (!message.voice) throw new Error('voice delivery without voice options');
-    const prompt = await (await renderer()).render({ textParts: message.textParts, pin: message.pin, ...message.voice });
-    const heard = decodePcmu(encodePcmu(prompt.pcm));
+    const { wav, durationMs } = await renderCallAudio(renderer, { textParts: message.textParts, pin: message.pin, ...message.voice });
     await mkdir(audioDir, { recursive: true });
     const file = `${message.deliveryId}.wav`;
-    await writeFile(join(audioDir, file), pcmToWav(heard, 8000));
-    return { file, durationMs: prompt.durationMs };
+    await writeFile(join(audioDir, file), wav);
+    return { file, durationMs };
   };
+}
+
+/** The WAV a call plays (through G.711 and back), in memory: the sandbox's file and the console's template preview. */
+export async function renderCallAudio(renderer: () => Promise<PromptRenderer>, request: PromptRequest): Promise<{ wav: Buffer; durationMs: number }> {
+  const prompt = await (await renderer()).render(request);
+  return { wav: pcmToWav(decodePcmu(encodePcmu(prompt.pcm)), 8000), durationMs: prompt.durationMs };
 }
 
 /**

@@ -46,8 +46,31 @@ export const configSchema = z.object({
     timeoutMs: z.number().int().min(100).default(10_000),
   }).prefault({}),
   idempotencyTtlMs: z.number().int().min(1000).default(24 * 3_600_000),
-  /** Expired PINs and their deliveries are deleted this long after expiry. */
+  /**
+   * API keys, applications and templates are cached this long per process (0 = off). Changes made
+   * through the same process apply at once; changes made by another process within this time.
+   */
+  cacheTtlMs: z.number().int().min(0).max(60_000).default(1000),
+  /**
+   * History kept: PINs expired longer ago, their finished deliveries, sandbox captures and sent
+   * delivery reports are pruned once a minute by each worker; charges are kept (docs/storage.md#retention).
+   */
   retentionMs: z.number().int().min(60_000).default(30 * 24 * 3_600_000),
+  /** GET /metrics (Prometheus text format; docs/operations.md). */
+  metrics: z.object({
+    /** When set, /metrics needs `Authorization: Bearer <token>`; unset, anyone who reaches the port can read it. */
+    token: z.string().min(16, 'must be at least 16 characters').optional(),
+  }).prefault({}),
+  /** A second listener with only /healthz, /readyz and /metrics: the way to reach them on --role worker. */
+  ops: z.object({
+    port: port.optional(),
+    /** Default: `host`. */
+    host: z.string().optional(),
+  }).prefault({}),
+  /** The web console at /console (docs/console.md): sign-in with a 2fa:manage API key. */
+  console: z.object({
+    enabled: z.boolean().default(true),
+  }).prefault({}),
   /** Number lookup before an SMS: { provider: builtin | none | http } (channels/lookup). */
   numberLookup: z.unknown().optional(),
   /** Channels: each validated by its own module's schema when present (see main.ts). */
@@ -71,4 +94,6 @@ export const ENV_KEYS: Record<string, string[]> = {
   OPEN2FA_LOG_LEVEL: ['logLevel'],
   OPEN2FA_DELIVERY_CONCURRENCY: ['delivery', 'concurrency'],
   OPEN2FA_ROLE: ['role'],
+  OPEN2FA_METRICS_TOKEN: ['metrics', 'token'],
+  OPEN2FA_OPS_PORT: ['ops', 'port'],
 };

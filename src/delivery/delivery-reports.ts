@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { newUuid } from '../domain/ids.ts';
 import type { Clock, Store } from '../domain/ports.ts';
 import type { DeliveryRecord, WebhookEvent } from '../domain/records.ts';
+import { noDeliveryTelemetry, type DeliveryTelemetry } from './telemetry.ts';
 
 export interface ReportOptions {
   maxAttempts: number;
@@ -17,8 +18,12 @@ export interface ReportOptions {
  * HMAC-SHA256(application webhook secret, body) in `X-Open2fa-Signature: sha256=<hex>`, with the
  * event id in `X-Open2fa-Event-Id` for de-duplication. Failures retry on Infobip's schedule.
  */
-export function createDeliveryReports(deps: { store: Store; clock: Clock; logger: { warn(o: object, m?: string): void } }, opts: ReportOptions) {
+export function createDeliveryReports(
+  deps: { store: Store; clock: Clock; logger: { warn(o: object, m?: string): void }; telemetry?: DeliveryTelemetry },
+  opts: ReportOptions,
+) {
   const { store, clock } = deps;
+  const telemetry = deps.telemetry ?? noDeliveryTelemetry;
   const owner = `reports:${process.pid}:${randomBytes(4).toString('hex')}`;
   let timer: NodeJS.Timeout | undefined;
   let busy = false;
@@ -68,7 +73,9 @@ export function createDeliveryReports(deps: { store: Store; clock: Clock; logger
     }
     const n = event.attempts;
     const giveUp = error !== undefined && n >= opts.maxAttempts;
-    if (error) deps.logger.warn({ eventId: event.id, attempt: n, error, giveUp }, 'delivery report not accepted');
+    telemetry.webhook(error === undefined ? 'delivered' : giveUp ? 'gave_up' : 'retry');
+    // The URL is the customer's and may carry credentials in its query: it stays out of the logs.
+    if (error) deps.logger.warn({ eventId: event.id, deliveryId: event.deliveryId, attempt: n, error: error.slice(0, 300), giveUp }, 'delivery report not accepted');
     await store.finishWebhook(event.id, owner, {
       delivered: error === undefined, giveUp, nextAttemptAt: clock.now() + opts.retryUnitMs + opts.retryUnitMs * n * n,
       ...(error ? { error } : {}),

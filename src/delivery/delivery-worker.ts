@@ -4,6 +4,7 @@ import { ChannelError, type DeliveryChannel, type DeliveryReport, type Medium } 
 import type { ClaimedDelivery, Clock, Store } from '../domain/ports.ts';
 import type { DeliveryRecord } from '../domain/records.ts';
 import { failureStatus, toOutboundMessage } from './outbound-message.ts';
+import { noDeliveryTelemetry, type DeliveryTelemetry, type FinalStage } from './telemetry.ts';
 
 export interface WorkerOptions {
   concurrency: number;
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   logger: { info(o: object, m?: string): void; warn(o: object, m?: string): void; error(o: object, m?: string): void };
   /** Called once per tracked delivery (trackDelivery) when it reaches its final status: delivery reports. */
   onFinal?(delivery: DeliveryRecord): void;
+  /** Attempts, retries and final statuses for /metrics; default no-op. */
+  telemetry?: DeliveryTelemetry;
 }
 
 /**
@@ -32,6 +35,7 @@ export interface WorkerDeps {
  */
 export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   const { store, clock, logger } = deps;
+  const telemetry = deps.telemetry ?? noDeliveryTelemetry;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   let stopping = false;
@@ -63,7 +67,7 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   function start(job: ClaimedDelivery): void {
     const abort = new AbortController();
     const promise = run(job, abort.signal)
-      .catch((err) => logger.error({ err, deliveryId: job.delivery.id }, 'delivery bookkeeping failed'))
+      .catch((err) => logger.error({ err, ...logFields(job.delivery) }, 'delivery bookkeeping failed'))
       .finally(() => { running.delete(job.delivery.id); if (!stopping) void tick(); });
     running.set(job.delivery.id, { promise, abort });
   }
@@ -73,23 +77,32 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     if (d.attempts > opts.maxAttempts) return finish(d, failureStatus(d.medium, 'failed'), `gave up after ${opts.maxAttempts} attempts`);
     if (clock.now() >= job.pin.expiresAt) return finish(d, failureStatus(d.medium, 'expired'), 'the PIN expired before it could be delivered');
     const channel = deps.channelFor(d.medium);
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     const heartbeat = setInterval(() => {
       void store.extendLease(d.id, owner, clock.now() + opts.leaseMs).catch(() => undefined);
     }, Math.max(500, opts.leaseMs / 3));
     try {
       const report = await channel.send(toOutboundMessage(job, deps.secret), signal);
       if (signal.aborted) return handBack(d, 'interrupted by shutdown');
-      await record(d, owner, { ...report, channelId: channel.id });
+      telemetry.attempt(d.medium, 'report', seconds());
+      logger.info({
+        ...logFields(d), attempt: d.attempts, status: report.status, final: report.final, ...(report.resultCode ? { resultCode: report.resultCode } : {}), ms: Math.round(seconds() * 1000),
+      }, 'delivery attempt finished');
+      await record(d, owner, { ...report, channelId: channel.id }, 'channel');
     } catch (err) {
       if (signal.aborted) return handBack(d, 'interrupted by shutdown');
       const retryable = err instanceof ChannelError ? err.retryable : true;
       const detail = err instanceof Error ? err.message : String(err);
       if (retryable && d.attempts < opts.maxAttempts) {
         const delay = opts.retryBaseMs * 2 ** (d.attempts - 1);
-        logger.warn({ deliveryId: d.id, attempt: d.attempts, delayMs: delay, detail }, 'delivery failed; will retry');
+        telemetry.attempt(d.medium, 'retry', seconds());
+        logger.warn({ ...logFields(d), attempt: d.attempts, delayMs: delay, detail }, 'delivery failed; will retry');
         await store.retryLater(d.id, owner, clock.now() + delay, detail, clock.now());
       } else {
         const reason = err instanceof ChannelError && (err.code === 'UNAVAILABLE' || err.code === 'TIMEOUT') ? 'unavailable' : 'failed';
+        telemetry.attempt(d.medium, 'failed', seconds());
+        logger.warn({ ...logFields(d), attempt: d.attempts, detail }, 'delivery failed; giving up');
         await finish(d, failureStatus(d.medium, reason), detail, channel.id);
       }
     } finally {
@@ -107,12 +120,13 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   }
 
   async function finish(d: DeliveryRecord, status: string, detail: string, channelId = 'open2fa'): Promise<void> {
-    await record(d, owner, { status, final: true, reached: false, detail, endedAt: clock.now(), channelId });
+    await record(d, owner, { status, final: true, reached: false, detail, endedAt: clock.now(), channelId }, 'worker');
   }
 
-  async function record(d: DeliveryRecord, by: string | null, report: DeliveryReport & { channelId: string }): Promise<void> {
+  async function record(d: DeliveryRecord, by: string | null, report: DeliveryReport & { channelId: string }, stage: FinalStage): Promise<void> {
     const ok = await store.recordReport(d.id, by, report, clock.now());
     if (!ok) return;
+    if (report.final) telemetry.finalStatus(d.medium, report.status, stage);
     // Only tracked deliveries have anyone to tell; skip the read for the rest.
     if (report.final && deps.onFinal && d.trackDelivery) {
       const updated = await store.getDelivery(d.id);
@@ -122,7 +136,9 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
 
   async function sweep(): Promise<void> {
     const now = clock.now();
-    await store.expireWaiting(now - opts.receiptTimeoutMs, 'UNKNOWN', now);
+    // Only SMS deliveries wait for a receipt; each one that times out ends as UNKNOWN.
+    const expired = await store.expireWaiting(now - opts.receiptTimeoutMs, 'UNKNOWN', now);
+    for (let i = 0; i < expired; i++) telemetry.finalStatus('sms', 'UNKNOWN', 'worker');
     await store.pruneBefore(now, opts.retentionMs);
   }
 
@@ -140,7 +156,10 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     /** A late report from a channel (an SMS receipt). */
     async report(deliveryId: string, report: DeliveryReport) {
       const d = await store.getDelivery(deliveryId);
-      if (d) await record(d, null, { ...report, channelId: d.channelId ?? 'unknown' });
+      if (d) {
+        if (report.final) logger.info({ ...logFields(d), status: report.status, ...(report.resultCode ? { resultCode: report.resultCode } : {}) }, 'delivery final report');
+        await record(d, null, { ...report, channelId: d.channelId ?? 'unknown' }, 'channel');
+      }
     },
     /** Runs until nothing is due and nothing runs (CLI and tests). */
     async drain(timeoutMs = 30_000) {
@@ -166,3 +185,8 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
 }
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
+
+/** What every worker line about a delivery carries: its id, its PIN's id and the channel (never the number or the PIN). */
+function logFields(d: DeliveryRecord) {
+  return { deliveryId: d.id, pinId: d.pinId, channel: d.medium };
+}

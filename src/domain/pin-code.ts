@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual, randomBytes } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { randomChunk } from './ids.ts';
 
 /**
  * PIN generation, hashing and comparison.
@@ -21,7 +22,7 @@ const ALPHABETS: Record<PinType, string> = {
 };
 
 export function newPinSeed(): Buffer {
-  return randomBytes(16);
+  return Buffer.from(randomChunk(16));
 }
 
 /**

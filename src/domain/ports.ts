@@ -3,6 +3,7 @@ import type {
   WebhookEvent, EmailContentRecord,
 } from './records.ts';
 import type { DeliveryReport } from '../channels/contract.ts';
+import type { AccountActivity, ActivityWindow, RecentPin } from './console-views.ts';
 
 export interface Clock {
   now(): number;
@@ -15,6 +16,12 @@ export interface LimitSpec {
   periodMs: number;
   /** Echoed in the 429 text, e.g. "sendPinPerPhoneNumberLimit 3/1d". */
   label: string;
+  /**
+   * Every send of an application counts this one (its row is hot). A store may count it in a
+   * short transaction of its own, before the send's, so that the send's commit does not hold it;
+   * it then gives the count back when the send does not happen.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -136,6 +143,14 @@ export interface Store {
 
   // Housekeeping
   pruneBefore(now: number, retentionMs: number): Promise<number>;
+
+  // Web console views (read-only, one account, bounded by a window or a limit; see console-views.ts)
+  /** Counts of PINs and deliveries the account created in the window. */
+  accountActivity(accountId: string, window: ActivityWindow): Promise<AccountActivity>;
+  /** The account's newest PINs (ties: last inserted first) with their deliveries, created before `before` if given. */
+  listRecentPins(accountId: string, limit: number, before?: number): Promise<RecentPin[]>;
+  /** The account's newest sandbox captures, any destination, like listSandboxMessages. */
+  listRecentSandboxMessages(accountId: string, limit: number): Promise<(SandboxMessage & { pin: ClaimedDelivery['pin'] })[]>;
 }
 
 export type { Scope };

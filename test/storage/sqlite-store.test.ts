@@ -42,6 +42,39 @@ describe('SQLite specifics', () => {
     }
   });
 
+  test('retention prunes a backlog in batches, serving the event loop between them, and steps over unfinished PINs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
+    const store = createSqliteStore(join(dir, 'open2fa.sqlite'), { pruneBatch: 4 });
+    try {
+      await store.migrate();
+      const owner = await createOwner(store);
+      const T = 1_000_000_000_000;
+      // An unfinished delivery first in expiry order: it must stay and must not stall the batches.
+      const unfinished = await insertPin(store, owner, { expiresAt: T - 1000 }, { nextAttemptAt: T });
+      const gone: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const { pin, delivery } = await insertPin(store, owner, { expiresAt: T + i }, { state: 'done', final: true });
+        gone.push(pin.id);
+        assert.ok(delivery.id);
+      }
+      // Count event-loop turns other work gets while the prune runs (3 PIN batches of 4, at least).
+      let turns = 0;
+      let pruning = true;
+      const tick = () => setImmediate(() => { turns++; if (pruning) tick(); });
+      tick();
+      const removed = await store.pruneBefore(T + 10 * 86_400_000, 86_400_000);
+      pruning = false;
+      assert.equal(removed, 20, '10 PINs and their 10 finished deliveries');
+      assert.ok(turns >= 2, `the event loop ran between batches (${turns} turns)`);
+      for (const id of gone) assert.equal(await store.getPin(owner.accountId, id), undefined);
+      assert.ok(await store.getPin(owner.accountId, unfinished.pin.id));
+      assert.ok(await store.getDelivery(unfinished.delivery.id));
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('every migration has a PostgreSQL twin with the same number and name', () => {
     // The backends share row-mapping and this suite: a schema change made on one side only
     // would pass SQLite and break PostgreSQL deployments.

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { Store } from '../../src/domain/ports.ts';
 import { accountsContract } from './contract/accounts-contract.ts';
 import { concurrencyContract } from './contract/concurrency-contract.ts';
+import { consoleContract } from './contract/console-contract.ts';
 import { extrasContract } from './contract/extras-contract.ts';
 import { pinsContract } from './contract/pins-contract.ts';
 import { queueContract } from './contract/queue-contract.ts';
@@ -57,5 +58,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     sandboxContract(ctx);
     extrasContract(ctx);
     concurrencyContract(ctx);
+    consoleContract(ctx);
   });
 }

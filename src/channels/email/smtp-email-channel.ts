@@ -11,11 +11,17 @@ import { composeMail, type Mailbox } from './compose-mail.ts';
 import { classifySmtpFailure, redactReply } from './smtp-outcome.ts';
 
 type SmtpPool = Transporter<SMTPPoolSentMessageInfo, SMTPPoolOptions>;
+type Health = { ok: boolean; detail: string };
+
+/** How long a verify (or a send's outcome) answers check(): /readyz probes must not dial the relay every few seconds. */
+export const HEALTH_TTL_MS = 60_000;
 
 export class SmtpEmailChannel implements DeliveryChannel {
   readonly id = 'email-smtp';
   readonly medium = 'email' as const;
   #closed = false;
+  #health: { at: number; result: Health } | undefined;
+  #verifying: Promise<Health> | undefined;
 
   constructor(
     private readonly transporter: SmtpPool,
@@ -42,15 +48,19 @@ export class SmtpEmailChannel implements DeliveryChannel {
     }, this.config.sendTimeoutMs);
     try {
       const info = await this.transporter.sendMail({ ...mail.options, signal: cancel.signal });
+      this.#note(true, `reachable, accepted a message (${this.#securityLabel()})`);
       return acceptedReport(info, mail.sender);
     } catch (err) {
       // An abort does not prove the relay has not accepted the message; a retry may duplicate
       // it, which the stable Message-ID (compose-mail.ts) lets mail clients collapse.
       if (signal.aborted) throw abortedByCaller(err);
       if (timedOut) {
+        this.#note(false, `a send did not finish within ${this.config.sendTimeoutMs} ms`);
         throw new ChannelError('TIMEOUT', `SMTP send did not finish within ${this.config.sendTimeoutMs} ms`, true);
       }
       const outcome = classifySmtpFailure(err);
+      // The relay or our settings are at fault (not the recipient, not a rate limit): /readyz says so.
+      if (outcome instanceof ChannelError && (outcome.code === 'UNAVAILABLE' || outcome.code === 'INVALID_CONFIG')) this.#note(false, `${outcome.code}: ${outcome.message}`);
       if (outcome instanceof ChannelError) throw outcome;
       return outcome;
     } finally {
@@ -59,10 +69,27 @@ export class SmtpEmailChannel implements DeliveryChannel {
     }
   }
 
-  /** /readyz: connect, STARTTLS/TLS and AUTH with the configured settings, then hang up. */
-  async check(): Promise<{ ok: boolean; detail: string }> {
+  /**
+   * /readyz: the outcome of the last send or verify if it is younger than HEALTH_TTL_MS, else a
+   * verify (connect, STARTTLS/TLS and AUTH with the configured settings, then hang up).
+   */
+  async check(): Promise<Health> {
+    if (this.#closed) return { ok: false, detail: `SMTP ${this.config.host}:${this.config.port}: channel closed` };
+    const known = this.#health;
+    if (known && Date.now() - known.at < HEALTH_TTL_MS) return known.result;
+    this.#verifying ??= this.#verify().then((result) => {
+      this.#health = { at: Date.now(), result };
+      return result;
+    }).finally(() => { this.#verifying = undefined; });
+    return this.#verifying;
+  }
+
+  #note(ok: boolean, detail: string): void {
+    this.#health = { at: Date.now(), result: { ok, detail: `SMTP ${this.config.host}:${this.config.port}${ok ? ' ' : ': '}${detail}` } };
+  }
+
+  async #verify(): Promise<Health> {
     const where = `${this.config.host}:${this.config.port}`;
-    if (this.#closed) return { ok: false, detail: `SMTP ${where}: channel closed` };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(Object.assign(new Error('verify timed out'), { code: 'ETIMEDOUT' })), this.config.sendTimeoutMs);

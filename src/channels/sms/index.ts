@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ChannelError, type ChannelDeps, type DeliveryChannel } from '../contract.ts';
 import { startSmsChannel } from './sms-channel.ts';
 import type { SmsLogger } from './smpp-session.ts';
+import type { ChannelTelemetry } from '../telemetry.ts';
 
 /**
  * SMS over SMPP v3.4: configuration, its schema, and the channel factory.
@@ -116,7 +117,7 @@ export const smsConfigSchema: z.ZodType<SmsConfig> = z
  */
 export async function createSmsChannel(
   config: SmsConfig,
-  deps: ChannelDeps & { logger?: SmsLogger },
+  deps: ChannelDeps & { logger?: SmsLogger; telemetry?: ChannelTelemetry },
 ): Promise<DeliveryChannel & { stats(): { windowInUse: number; connected: number } }> {
   const parsed = smsConfigSchema.safeParse(config);
   if (!parsed.success) {

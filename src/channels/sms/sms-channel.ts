@@ -6,6 +6,7 @@ import { ReceiptTracker, isDeliveryReceipt, parseReceipt, receiptFieldsOf } from
 import { createRouter, destinationAddress, maskNumber, senderAddress, type SmppAddress, type SmsRoute } from './routing.ts';
 import { SmppLinkError, SmppSession, type SmscSettings, type SmsLogger } from './smpp-session.ts';
 import type { SmsConfig, SmscConnectionConfig } from './index.ts';
+import type { ChannelTelemetry } from '../telemetry.ts';
 
 /**
  * The SMS channel: routes a text to an ordered list of SMSC sessions, submits it (split and
@@ -29,7 +30,7 @@ export const THROTTLE_BACKOFF_MS = 250;
 
 export type SmsChannel = DeliveryChannel & { stats(): { windowInUse: number; connected: number } };
 
-export type SmsChannelDeps = ChannelDeps & { logger?: SmsLogger };
+export type SmsChannelDeps = ChannelDeps & { logger?: SmsLogger; telemetry?: ChannelTelemetry };
 
 type PartsOutcome = { kind: 'accepted'; messageIds: string[] } | { kind: 'rejected'; status: number; part: number };
 
@@ -82,6 +83,9 @@ export async function startSmsChannel(config: SmsConfig, deps: SmsChannelDeps): 
   const routes: SmsRoute[] = config.routes.length > 0 ? config.routes : [{ prefix: '', smscs: config.smscs.map((s) => s.name) }];
   const route = createRouter(routes);
   let reference = Math.floor(Math.random() * 256);
+  deps.telemetry?.smppSessions(() => [...sessions.values()].map((session) => ({
+    smsc: session.name, windowInUse: session.windowInUse, windowSize: session.settings.windowSize, bound: session.availability() === 'bound',
+  })));
   let closed = false;
 
   function onDeliverSm(pdu: Readonly<Record<string, unknown>>, smsc: string): void {

@@ -1,12 +1,14 @@
 import type { CallStatus } from '../../domain/delivery-status.ts';
 import { callReached } from '../../domain/delivery-status.ts';
 import type { DeliveryChannel, DeliveryReport, OutboundMessage } from '../contract.ts';
+import { noChannelTelemetry, type ChannelTelemetry } from '../telemetry.ts';
 import { longestPrefix } from '../shared/prefix-match.ts';
 import { round, type CallPricing } from './call-pricing.ts';
 import { placeCall, type CallRequest, type CallResult } from './sip/place-call.ts';
 import { encodePcma, encodePcmu } from './tts/g711.ts';
 import type { PromptRenderer } from './tts/prompt-renderer.ts';
 import { TrunkGate } from './trunk-gate.ts';
+import { TrunkHealth } from './trunk-health.ts';
 import type { TrunkConfig, VoiceConfig } from './voice-config.ts';
 
 export interface CreditLedger {
@@ -23,6 +25,8 @@ export interface VoiceChannelDeps {
   onCall?(trunk: string, result: CallResult): void;
   /** Test hook: passed to placeCall. */
   onRtpPacket?: CallRequest['onRtpPacket'];
+  /** SIP codes, calls in progress, late RTP frames (/metrics); default no-op. */
+  telemetry?: ChannelTelemetry;
 }
 
 /**
@@ -34,6 +38,8 @@ export interface VoiceChannelDeps {
 export function createVoiceChannel(config: VoiceConfig, deps: VoiceChannelDeps): DeliveryChannel & { gates: Map<string, TrunkGate> } {
   const trunks = new Map(config.trunks.map((t) => [t.name, t]));
   const gates = new Map(config.trunks.map((t) => [t.name, new TrunkGate(t.maxConcurrentCalls, t.callsPerSecond)]));
+  const health = new TrunkHealth(config.trunks.map((t) => t.name), config.routes);
+  const telemetry = deps.telemetry ?? noChannelTelemetry;
 
   async function send(message: OutboundMessage, signal: AbortSignal): Promise<DeliveryReport> {
     const start = Date.now();
@@ -56,6 +62,9 @@ export function createVoiceChannel(config: VoiceConfig, deps: VoiceChannelDeps):
       for (const name of route.trunks) {
         trunkUsed = trunks.get(name) as TrunkConfig;
         result = await callOver(trunkUsed, message, callerId, audio, voice.repeatDTMF, signal);
+        health.record(name, result);
+        telemetry.sipResponse(name, result.sipCode);
+        if (result.answeredAt) telemetry.rtpFrames(result.framesSent, result.lateFramesOver5ms);
         deps.onCall?.(name, result);
         if (!result.trunkFailure) break;
       }
@@ -69,6 +78,7 @@ export function createVoiceChannel(config: VoiceConfig, deps: VoiceChannelDeps):
 
   async function callOver(trunk: TrunkConfig, message: OutboundMessage, callerId: string, prompt: CallRequest['prompt'], repeatDTMF: string | undefined, signal: AbortSignal) {
     const release = await (gates.get(trunk.name) as TrunkGate).acquire(signal);
+    telemetry.callStarted(trunk.name);
     try {
       return await placeCall({
         trunk, to: message.to, callerId, prompt, maxReplays: config.maxReplays, ringTimeoutMs: config.ringTimeoutMs,
@@ -78,6 +88,7 @@ export function createVoiceChannel(config: VoiceConfig, deps: VoiceChannelDeps):
         ...(deps.onRtpPacket ? { onRtpPacket: deps.onRtpPacket } : {}),
       });
     } finally {
+      telemetry.callEnded(trunk.name);
       release();
     }
   }
@@ -87,9 +98,8 @@ export function createVoiceChannel(config: VoiceConfig, deps: VoiceChannelDeps):
     medium: 'voice',
     gates,
     send,
-    async check() {
-      return { ok: true, detail: `${config.trunks.length} trunk(s): ${config.trunks.map((t) => `${t.name} ${t.transport}://${t.host}:${t.port}`).join(', ')}` };
-    },
+    /** Trunk state from the calls placed (see trunk-health.ts): no probes, no registration. */
+    async check() { return health.report(); },
     async close() { await deps.renderer.close(); },
   };
 }

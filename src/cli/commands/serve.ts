@@ -21,6 +21,10 @@ export function registerServeCommands(program: Command): void {
         const address = await o.http.listen({ host: config.host, port: config.port });
         console.log(`open2fa listening on http://localhost:${new URL(address).port} (${mode})`);
       }
+      if (o.ops) {
+        const opsAddress = await o.ops.listen({ host: config.ops.host ?? config.host, port: config.ops.port ?? 0 });
+        console.log(`operations endpoints (/healthz, /readyz, /metrics) on http://localhost:${new URL(opsAddress).port}`);
+      }
       if (o.bootstrapKey) {
         console.log(`\nNo API key existed, so one was created for account "default". It is shown only now:\n\n  ${o.bootstrapKey}\n\nUse it as:  Authorization: App ${o.bootstrapKey}\n`);
       }

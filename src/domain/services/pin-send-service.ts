@@ -162,7 +162,7 @@ function sendLimits(app: ApplicationRecord, to: string): LimitSpec[] {
   const perApp = limitOf(app.configuration.sendPinPerApplicationLimit);
   return [
     { key: `send:number:${app.id}:${to}`, max: perNumber.attempts, periodMs: perNumber.periodMs, label: `sendPinPerPhoneNumberLimit ${app.configuration.sendPinPerPhoneNumberLimit}` },
-    { key: `send:app:${app.id}`, max: perApp.attempts, periodMs: perApp.periodMs, label: `sendPinPerApplicationLimit ${app.configuration.sendPinPerApplicationLimit}` },
+    { key: `send:app:${app.id}`, max: perApp.attempts, periodMs: perApp.periodMs, label: `sendPinPerApplicationLimit ${app.configuration.sendPinPerApplicationLimit}`, shared: true },
   ];
 }
 

@@ -8,7 +8,15 @@ import type { Store } from '../ports.ts';
  */
 export function createSandboxInbox(deps: { store: Store; secret: Buffer }) {
   async function list(accountId: string, to: string, limit = 50) {
-    const rows = await deps.store.listSandboxMessages(accountId, to, limit);
+    return present(await deps.store.listSandboxMessages(accountId, to, limit));
+  }
+
+  /** The newest captures of the account to any destination (the web console's inbox). */
+  async function recent(accountId: string, limit = 20) {
+    return present(await deps.store.listRecentSandboxMessages(accountId, limit));
+  }
+
+  function present(rows: Awaited<ReturnType<Store['listSandboxMessages']>>) {
     return rows.map((m) => {
       const pin = derivePin(deps.secret, m.pin.id, m.pin.seed, m.pin.pinType, m.pin.pinLength);
       return {
@@ -21,7 +29,7 @@ export function createSandboxInbox(deps: { store: Store; secret: Buffer }) {
       };
     });
   }
-  return { list, audioFile: (accountId: string, deliveryId: string) => deps.store.getSandboxAudio(accountId, deliveryId) };
+  return { list, recent, audioFile: (accountId: string, deliveryId: string) => deps.store.getSandboxAudio(accountId, deliveryId) };
 }
 
 export type SandboxInbox = ReturnType<typeof createSandboxInbox>;

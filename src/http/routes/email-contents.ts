@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../domain/errors.ts';
 import type { EmailContentRecord } from '../../domain/records.ts';
 import { principalOf } from '../auth.ts';
+import { emailContentDocs } from '../openapi/docs-extensions.ts';
 import { compact } from '../presenters.ts';
 import { createEmailContentSchema, updateEmailContentSchema } from '../schemas.ts';
 import { parse, type HttpServices } from './route-helpers.ts';
@@ -30,20 +31,20 @@ function idOf(raw: string): number {
 export function registerEmailContentRoutes(app: FastifyInstance, s: HttpServices): void {
   const manage = { config: { access: 'manage' as const } };
 
-  app.get('/email/1/contents', manage, async (req) => {
+  app.get('/email/1/contents', { ...manage, schema: emailContentDocs.list }, async (req) => {
     return (await s.emailContents.list(principalOf(req).accountId)).map(presentEmailContent);
   });
 
-  app.post('/email/1/contents', manage, async (req) => {
+  app.post('/email/1/contents', { ...manage, schema: emailContentDocs.create }, async (req) => {
     const input = parse(createEmailContentSchema, req.body, 'body');
     return presentEmailContent(await s.emailContents.create(principalOf(req).accountId, input));
   });
 
-  app.get<{ Params: IdParams }>('/email/1/contents/:id', manage, async (req) => {
+  app.get<{ Params: IdParams }>('/email/1/contents/:id', { ...manage, schema: emailContentDocs.get }, async (req) => {
     return presentEmailContent(await s.emailContents.get(principalOf(req).accountId, idOf(req.params.id)));
   });
 
-  app.put<{ Params: IdParams }>('/email/1/contents/:id', manage, async (req) => {
+  app.put<{ Params: IdParams }>('/email/1/contents/:id', { ...manage, schema: emailContentDocs.update }, async (req) => {
     const id = idOf(req.params.id);
     const input = parse(updateEmailContentSchema, req.body, 'body');
     return presentEmailContent(await s.emailContents.update(principalOf(req).accountId, id, input));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { OptOutClaim } from '../../domain/services/email-content-service.ts';
 import { escapeHtml } from '../../domain/services/send-rules.ts';
+import { optOutDocs } from '../openapi/docs-extensions.ts';
 import type { HttpServices } from './route-helpers.ts';
 
 /**
@@ -37,14 +38,14 @@ export function registerOptOutRoutes(app: FastifyInstance, s: HttpServices): voi
 
     const open = { config: { access: 'public' as const } };
 
-    scope.get<{ Params: TokenParams }>('/optout/1/*', open, async (req, reply) => {
+    scope.get<{ Params: TokenParams }>('/optout/1/*', { ...open, schema: optOutDocs.show }, async (req, reply) => {
       const claim = s.optOut.read(tokenOf(req.params['*']));
       if (!claim) return invalidLink(reply);
       const already = await s.optOut.isOptedOut(claim.accountId, claim.address);
       return page(reply, 200, already ? 'Already unsubscribed' : 'Unsubscribe from verification emails', already ? doneBody(claim) : confirmBody(claim));
     });
 
-    scope.post<{ Params: TokenParams }>('/optout/1/*', open, async (req, reply) => {
+    scope.post<{ Params: TokenParams }>('/optout/1/*', { ...open, schema: optOutDocs.confirm }, async (req, reply) => {
       const claim = await s.optOut.confirm(tokenOf(req.params['*']));
       if (!claim) return invalidLink(reply);
       return page(reply, 200, 'You are unsubscribed', doneBody(claim));

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Medium } from '../../channels/contract.ts';
 import { principalOf } from '../auth.ts';
+import { resendDocs, sendDocs } from '../openapi/docs-pins.ts';
 import { bodyOf, resendEmailPinSchema, resendPinSchema, sendEmailPinSchema, sendPinSchema } from '../schemas.ts';
 import { idempotencyOf, parse, type HttpServices } from './route-helpers.ts';
 
@@ -32,12 +33,12 @@ export function registerPinSendRoutes(app: FastifyInstance, s: HttpServices): vo
     });
   };
 
-  app.post('/2fa/2/pin', send, sendOver('sms'));
-  app.post('/2fa/2/pin/voice', send, sendOver('voice'));
-  app.post('/2fa/2/pin/email', send, sendOver('email'));
-  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend', send, resendOver('sms'));
-  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend/voice', send, resendOver('voice'));
-  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend/email', send, resendOver('email'));
+  app.post('/2fa/2/pin', { ...send, schema: sendDocs.sms }, sendOver('sms'));
+  app.post('/2fa/2/pin/voice', { ...send, schema: sendDocs.voice }, sendOver('voice'));
+  app.post('/2fa/2/pin/email', { ...send, schema: sendDocs.email }, sendOver('email'));
+  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend', { ...send, schema: resendDocs.sms }, resendOver('sms'));
+  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend/voice', { ...send, schema: resendDocs.voice }, resendOver('voice'));
+  app.post<{ Params: PinParams }>('/2fa/2/pin/:pinId/resend/email', { ...send, schema: resendDocs.email }, resendOver('email'));
 }
 
 function withIdempotency(req: FastifyRequest) {

@@ -8,6 +8,7 @@ import type { PinVerifyService } from '../../domain/services/pin-verify-service.
 import type { SandboxInbox } from '../../domain/services/sandbox-inbox.ts';
 import type { EmailContentService, OptOutService } from '../../domain/services/email-content-service.ts';
 import { DomainError } from '../../domain/errors.ts';
+import type { ConsoleService } from '../../console/console-service.ts';
 
 export interface HttpServices {
   accounts: AccountService;
@@ -19,6 +20,8 @@ export interface HttpServices {
   emailContents: EmailContentService;
   /** The opt-out landing page behind the link of every PIN email (/optout/1/{token}). */
   optOut: OptOutService;
+  /** The web console at /console (docs/console.md); absent when `console.enabled` is false. */
+  console?: ConsoleService;
   /** Where sandbox audio files live and how clients fetch them. */
   audio: { dir: string; urlFor(deliveryId: string, requestBase: string): string; verifyToken(deliveryId: string, token: string | undefined): boolean };
 }

@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../../domain/errors.ts';
 import { LANGUAGES, normalizeLanguage } from '../../domain/languages.ts';
 import { voicesFor } from '../../domain/voice-catalog.ts';
 import { principalOf } from '../auth.ts';
+import { sandboxDocs, voiceDocs } from '../openapi/docs-extensions.ts';
 import { emailAddress, phoneNumber } from '../schemas.ts';
 import { parse, type HttpServices } from './route-helpers.ts';
 
@@ -14,10 +15,11 @@ const sandboxQuery = z.object({
     .pipe(z.union([phoneNumber, emailAddress], { error: 'must be a phone number (7 to 15 digits) or an email address' })),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
+const sandboxMessagesDocs = sandboxDocs.messages(sandboxQuery);
 
 /** Extensions: the sandbox inbox and its audio, and Infobip's Voice API voice list. */
 export function registerSandboxAndVoiceRoutes(app: FastifyInstance, s: HttpServices): void {
-  app.get('/sandbox/1/messages', { config: { access: 'any' } }, async (req) => {
+  app.get('/sandbox/1/messages', { config: { access: 'any' }, schema: sandboxMessagesDocs }, async (req) => {
     const q = parse(sandboxQuery, req.query, 'querystring');
     const messages = await s.sandbox.list(principalOf(req).accountId, q.to, q.limit);
     // Without a configured publicUrl, links point back at the host the caller used.
@@ -29,7 +31,7 @@ export function registerSandboxAndVoiceRoutes(app: FastifyInstance, s: HttpServi
 
   // The audio element of a browser cannot send an Authorization header, so the URL carries a
   // signed token; an API key of the owning account works as well.
-  app.get<{ Params: { file: string }; Querystring: { token?: string } }>('/sandbox/1/audio/:file', { config: { access: 'public' } }, async (req, reply) => {
+  app.get<{ Params: { file: string }; Querystring: { token?: string } }>('/sandbox/1/audio/:file', { config: { access: 'public' }, schema: sandboxDocs.audio }, async (req, reply) => {
     const deliveryId = basename(req.params.file, '.wav');
     if (!/^[0-9A-F]{32}$/.test(deliveryId)) throw notFound('No such recording');
     if (!s.audio.verifyToken(deliveryId, req.query.token)) {
@@ -42,7 +44,7 @@ export function registerSandboxAndVoiceRoutes(app: FastifyInstance, s: HttpServi
     return reply.send(createReadStream(file).on('error', () => undefined));
   });
 
-  app.get<{ Params: { language: string }; Querystring: { includeNeural?: string } }>('/tts/3/voices/:language', { config: { access: 'any' } }, async (req) => {
+  app.get<{ Params: { language: string }; Querystring: { includeNeural?: string } }>('/tts/3/voices/:language', { config: { access: 'any' }, schema: voiceDocs.list }, async (req) => {
     const language = normalizeLanguage(req.params.language);
     if (!language) {
       throw new DomainError('BAD_REQUEST', `Unknown language "${req.params.language}": use one of ${LANGUAGES.join(', ')}`, { validationErrors: { language: [`must be one of ${LANGUAGES.join(', ')}`] } });

@@ -24,6 +24,12 @@ export interface PgOptions {
   schema?: string;
   /** How long to wait for a connection before the store counts as unavailable. */
   connectTimeoutMs?: number;
+  /**
+   * synchronous_commit=off for this pool's sessions: a commit returns before its WAL is flushed
+   * and releases its row locks at once. Only for counters whose last increments a database crash
+   * may lose (see postgres-pins.ts); never for PINs or deliveries.
+   */
+  asyncCommit?: boolean;
 }
 
 // Runs of one transaction when the earlier ones provably did nothing (deadlock victim,
@@ -55,7 +61,7 @@ export function openPostgres(url: string, opts: PgOptions = {}): PgDatabase {
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     types: typeParsers(),
-    ...(opts.schema !== undefined ? { options: `-c search_path=${opts.schema}` } : {}),
+    ...(sessionOptions(opts) ? { options: sessionOptions(opts) } : {}),
   });
   // An idle client whose server went away emits 'error' on the pool; unhandled, that would crash
   // the process. The pool drops that client by itself and the next query reports the failure.
@@ -108,6 +114,14 @@ export function openPostgres(url: string, opts: PgOptions = {}): PgDatabase {
       await pool.end();
     },
   };
+}
+
+function sessionOptions(opts: PgOptions): string | undefined {
+  const settings = [
+    ...(opts.schema !== undefined ? [`-c search_path=${opts.schema}`] : []),
+    ...(opts.asyncCommit ? ['-c synchronous_commit=off'] : []),
+  ];
+  return settings.length ? settings.join(' ') : undefined;
 }
 
 function clientQueryable(client: pg.PoolClient): Queryable {

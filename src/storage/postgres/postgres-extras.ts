@@ -41,8 +41,12 @@ export function createPostgresExtras(db: PgDatabase): ExtraMethods {
       return rows.length > 0;
     },
     async listCharges(accountId, limit) {
-      const rows = await db.query(`SELECT id, pin_id, destination, price, ended_at FROM deliveries WHERE account_id = $1 AND price > 0
-        ORDER BY updated_at DESC, seq DESC LIMIT $2`, [accountId, limit]);
+      // Priced deliveries still stored, then the charges the retention archived (always older).
+      const rows = await db.query(`(SELECT id, pin_id, destination, price, ended_at, updated_at, 1 AS live, seq FROM deliveries
+          WHERE account_id = $1 AND price > 0 ORDER BY updated_at DESC, seq DESC LIMIT $2)
+        UNION ALL (SELECT delivery_id, pin_id, destination, price, ended_at, updated_at, 0, seq FROM charges
+          WHERE account_id = $1 ORDER BY updated_at DESC, seq DESC LIMIT $2)
+        ORDER BY updated_at DESC, live DESC, seq DESC LIMIT $2`, [accountId, limit]);
       return rows.map((r) => ({
         deliveryId: String(r.id), pinId: String(r.pin_id), to: String(r.destination), price: Number(r.price),
         endedAt: r.ended_at === null ? null : Number(r.ended_at),

@@ -1,44 +1,28 @@
-import type { LimitSpec, SendOutcome, SendPlan, Store, VerifyAttempt } from '../../domain/ports.ts';
-import { deliveryParams, insertSql, pinParams, toPin } from '../row-mapping.ts';
-import { bindNamed, type PgDatabase, type Queryable } from './postgres-database.ts';
+import type { LimitSpec, SendOutcome, SendPlan, Store } from '../../domain/ports.ts';
+import { deliveryParams, pinParams, toPin } from '../row-mapping.ts';
+import type { PgDatabase, Queryable } from './postgres-database.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
 
-class Limited extends Error {
-  constructor(readonly label: string, readonly retryAfterMs: number) { super(label); }
+type Limited = { kind: 'limited'; label: string; retryAfterMs: number };
+
+// Raised by the functions of migration 006 when a limit refuses: message = label, detail = wait ms.
+const LIMITED_SQLSTATE = 'O2L01';
+
+function limitedFrom(err: unknown): Limited | undefined {
+  const e = err as { code?: unknown; message?: string; detail?: string } | null;
+  if (e?.code !== LIMITED_SQLSTATE) return undefined;
+  return { kind: 'limited', label: String(e.message), retryAfterMs: Math.max(1, Number(e.detail) || 1) };
 }
 
-/**
- * Anchored-window rate limit, decided and counted by one statement (same rule as SQLite: the
- * first event opens a window of `periodMs`, up to `max` pass inside it, the first event after it
- * opens the next). Concurrent callers on one key serialize on its row: the speculative insert
- * waits for an uncommitted insert of the same key, DO UPDATE locks the row and evaluates WHERE on
- * the newest version. The lock is held until the transaction ends, so the count a rolled-back
- * send took is never seen by anyone. No row back = the window is full.
- */
-const CONSUME_LIMIT = `
-  INSERT INTO rate_limits AS r (key, window_start, count, expires_at) VALUES ($1, $2::bigint, 1, $2::bigint + $3::bigint)
-  ON CONFLICT (key) DO UPDATE SET
-    count = CASE WHEN r.window_start + $3::bigint <= $2::bigint THEN 1 ELSE r.count + 1 END,
-    window_start = CASE WHEN r.window_start + $3::bigint <= $2::bigint THEN $2::bigint ELSE r.window_start END,
-    expires_at = CASE WHEN r.window_start + $3::bigint <= $2::bigint THEN $2::bigint + $3::bigint ELSE r.window_start + $3::bigint END
-  WHERE r.window_start + $3::bigint <= $2::bigint OR r.count < $4::integer
-  RETURNING count`;
-
-const TAKE_ATTEMPT = `UPDATE pins SET attempts_used = attempts_used + 1
-  WHERE id = $1 AND attempts_used < max_attempts AND (multiple_verifications OR verified_at IS NULL)
-  RETURNING attempts_used`;
+/** A row for jsonb_populate_record: bytea as '\\x…' hex text, everything else as it is. */
+function jsonRow(row: Record<string, unknown>): string {
+  return JSON.stringify(row, (_k, v: unknown) => (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer'
+    ? `\\x${Buffer.from((v as { data: number[] }).data).toString('hex')}` : v));
+}
 
 // A conflicting key can change under us only if it expires or is pruned meanwhile; a few rounds settle it.
 const IDEMPOTENCY_ROUNDS = 5;
-
-async function consumeLimit(tx: Queryable, limit: LimitSpec, now: number): Promise<void> {
-  const counted = await tx.query(CONSUME_LIMIT, [limit.key, now, limit.periodMs, limit.max]);
-  if (counted.length > 0) return;
-  // DO UPDATE locked the row even though WHERE refused it: this read is the window that refused.
-  const [row] = await tx.query<{ window_start: number }>('SELECT window_start FROM rate_limits WHERE key = $1', [limit.key]);
-  throw new Limited(limit.label, Math.max(1, Number(row?.window_start ?? now) + limit.periodMs - now));
-}
 
 /**
  * Takes the idempotency key for this send, or says what an earlier send with it decided.
@@ -69,29 +53,66 @@ async function takeIdempotencyKey(tx: Queryable, plan: SendPlan): Promise<SendOu
   throw new Error(`Idempotency key "${idem.key}" kept changing while being taken`);
 }
 
-export function createPostgresPins(db: PgDatabase): PinMethods {
-  async function unlessLimited<T>(work: () => Promise<T>): Promise<T | { kind: 'limited'; label: string; retryAfterMs: number }> {
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof Limited) return { kind: 'limited', label: err.label, retryAfterMs: err.retryAfterMs };
-      throw err;
+/**
+ * `db` is the durable pool; `counters` a pool with asynchronous commit for the application-wide
+ * send limit (LimitSpec.shared). That row is counted by every send of an application: counted
+ * inside the send's transaction, its lock would be held across the commit's WAL flush and all
+ * sends of the application — in every process — would queue behind one another. Counted in its
+ * own asynchronous transaction first, the lock lasts microseconds. Cost: a database crash may
+ * lose the last fraction of a second of those counts (the limit then allows a few sends more);
+ * the count is given back when the send does not happen.
+ */
+export function createPostgresPins(db: PgDatabase, counters: PgDatabase = db): PinMethods {
+  async function countShared(limits: readonly LimitSpec[], now: number): Promise<Limited | undefined> {
+    for (const [i, limit] of limits.entries()) {
+      const [row] = await counters.query<{ wait: number }>('SELECT open2fa_count_limit($1, $2, $3, $4) AS wait', [limit.key, now, limit.periodMs, limit.max]);
+      const wait = Number(row?.wait ?? 0);
+      if (wait > 0) {
+        await refund(limits.slice(0, i), now);
+        return { kind: 'limited', label: limit.label, retryAfterMs: wait };
+      }
     }
+    return undefined;
+  }
+  async function refund(limits: readonly LimitSpec[], now: number): Promise<void> {
+    for (const limit of limits) await counters.execute('SELECT open2fa_refund_limit($1, $2)', [limit.key, now]).catch(() => undefined);
+  }
+
+  async function insertAll(tx: Queryable, plan: SendPlan, limits: readonly LimitSpec[]): Promise<void> {
+    await tx.execute('SELECT open2fa_accept_send($1::jsonb, $2, $3::jsonb, $4::jsonb)', [
+      JSON.stringify(limits.map(({ key, max, periodMs, label }) => ({ key, max, periodMs, label }))), plan.now,
+      plan.pin ? jsonRow(pinParams(plan.pin)) : null, jsonRow(deliveryParams(plan.delivery)),
+    ]);
   }
 
   return {
-    // One transaction: idempotency key, every limit, the PIN and its delivery, or nothing (a
-    // breach of a later limit rolls back the count an earlier one took).
+    // Without an idempotency key: the shared limit, then ONE statement (limits, PIN, delivery).
+    // With one: the key row first in a transaction (a concurrent duplicate waits on it), then the
+    // same statement inside it. A refusal or failure gives the shared count back.
     async acceptSend(plan) {
-      return unlessLimited(() => db.transaction(async (tx): Promise<SendOutcome> => {
-        const decided = await takeIdempotencyKey(tx, plan);
-        if (decided) return decided;
-        for (const limit of plan.limits) await consumeLimit(tx, limit, plan.now);
-        if (plan.pin) { const p = pinParams(plan.pin); await tx.execute(...bindNamed(insertSql('pins', p), p)); }
-        const d = deliveryParams(plan.delivery);
-        await tx.execute(...bindNamed(insertSql('deliveries', d), d));
-        return { kind: 'accepted' };
-      }));
+      const shared = plan.limits.filter((l) => l.shared);
+      const own = plan.limits.filter((l) => !l.shared);
+      const refused = await countShared(shared, plan.now);
+      if (refused) return refused;
+      try {
+        if (!plan.idempotency) {
+          await insertAll(db, plan, own);
+          return { kind: 'accepted' };
+        }
+        const outcome = await db.transaction(async (tx): Promise<SendOutcome> => {
+          const decided = await takeIdempotencyKey(tx, plan);
+          if (decided) return decided;
+          await insertAll(tx, plan, own);
+          return { kind: 'accepted' };
+        });
+        if (outcome.kind !== 'accepted') await refund(shared, plan.now);
+        return outcome;
+      } catch (err) {
+        await refund(shared, plan.now);
+        const limited = limitedFrom(err);
+        if (limited) return limited;
+        throw err;
+      }
     },
 
     async getPin(accountId, id) {
@@ -99,18 +120,19 @@ export function createPostgresPins(db: PgDatabase): PinMethods {
       return r && toPin(r);
     },
 
-    // The PIN row is locked first, so the state read here is still true when the attempt is
-    // taken (a concurrent markVerified waits): the same answers SQLite gives by running alone.
+    // One statement (migration 006): lock the PIN row, check it, count the verify limit, take
+    // an attempt — the same answers SQLite gives by running alone.
     async beginVerifyAttempt(pinId, limit, now) {
-      return unlessLimited(() => db.transaction(async (tx): Promise<VerifyAttempt> => {
-        const [state] = await tx.query<{ verified_at: number | null; multiple_verifications: boolean }>(
-          'SELECT verified_at, multiple_verifications FROM pins WHERE id = $1 FOR UPDATE', [pinId]);
-        if (!state) return { kind: 'exhausted' };
-        if (state.verified_at !== null && !state.multiple_verifications) return { kind: 'already_verified' };
-        await consumeLimit(tx, limit, now);
-        const [row] = await tx.query<{ attempts_used: number }>(TAKE_ATTEMPT, [pinId]);
-        return row ? { kind: 'attempt', attemptsUsed: Number(row.attempts_used) } : { kind: 'exhausted' };
-      }));
+      try {
+        const [row] = await db.query<{ kind: 'attempt' | 'exhausted' | 'already_verified'; attempts_used: number | null }>(
+          'SELECT kind, attempts_used FROM open2fa_verify_attempt($1, $2, $3, $4, $5, $6)', [pinId, limit.key, now, limit.periodMs, limit.max, limit.label]);
+        if (row?.kind === 'attempt') return { kind: 'attempt', attemptsUsed: Number(row.attempts_used) };
+        return { kind: row?.kind === 'already_verified' ? 'already_verified' : 'exhausted' };
+      } catch (err) {
+        const limited = limitedFrom(err);
+        if (limited) return limited;
+        throw err;
+      }
     },
 
     async markVerified(pinId, now, singleUse) {

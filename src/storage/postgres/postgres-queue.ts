@@ -106,7 +106,12 @@ export function createPostgresQueue(db: PgDatabase): QueueMethods {
       const cutoff = now - retentionMs;
       return db.transaction(async (tx) => {
         let n = 0;
-        n += await tx.execute("DELETE FROM deliveries d WHERE d.state = 'done' AND EXISTS (SELECT 1 FROM pins p WHERE p.id = d.pin_id AND p.expires_at < $1)", [cutoff]);
+        const pastRetention = "d.state = 'done' AND EXISTS (SELECT 1 FROM pins p WHERE p.id = d.pin_id AND p.expires_at < $1)";
+        // Charges are billing records: a priced delivery leaves its charge behind (see listCharges).
+        await tx.execute(`INSERT INTO charges (delivery_id, account_id, pin_id, destination, price, ended_at, updated_at)
+          SELECT d.id, d.account_id, d.pin_id, d.destination, d.price, d.ended_at, d.updated_at FROM deliveries d
+          WHERE d.price > 0 AND ${pastRetention} ORDER BY d.updated_at, d.seq ON CONFLICT (delivery_id) DO NOTHING`, [cutoff]);
+        n += await tx.execute(`DELETE FROM deliveries d WHERE ${pastRetention}`, [cutoff]);
         n += await tx.execute('DELETE FROM sandbox_messages WHERE created_at < $1', [cutoff]);
         n += await tx.execute('DELETE FROM pins p WHERE p.expires_at < $1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.pin_id = p.id)', [cutoff]);
         n += await tx.execute('DELETE FROM rate_limits WHERE expires_at < $1', [now]);

@@ -7,6 +7,7 @@ import { bindNamed, migratePostgres, openPostgres, type PgOptions } from './post
 import { createPostgresExtras } from './postgres-extras.ts';
 import { createPostgresPins } from './postgres-pins.ts';
 import { createPostgresQueue } from './postgres-queue.ts';
+import { createPostgresConsole } from './postgres-console.ts';
 
 export { isStoreUnavailable, StoreUnavailableError } from './postgres-errors.ts';
 export type { PgOptions as PostgresStoreOptions } from './postgres-database.ts';
@@ -21,11 +22,13 @@ export type { PgOptions as PostgresStoreOptions } from './postgres-database.ts';
  */
 export function createPostgresStore(url: string, opts: PgOptions = {}): Store {
   const db = openPostgres(url, opts);
+  // Application-wide send counters only (postgres-pins.ts): a small pool with asynchronous commit.
+  const counters = openPostgres(url, { ...opts, poolSize: Math.max(2, Math.ceil((opts.poolSize ?? 10) / 4)), asyncCommit: true });
 
   return {
     kind: 'postgres',
     migrate: () => migratePostgres(db, opts.schema),
-    close: () => db.close(),
+    async close() { await Promise.all([db.close(), counters.close()]); },
     async ping() { await db.query('SELECT 1'); },
 
     async createAccount(a) {
@@ -78,9 +81,10 @@ export function createPostgresStore(url: string, opts: PgOptions = {}): Store {
       return (await db.query('SELECT * FROM templates WHERE application_id = $1 AND account_id = $2 ORDER BY created_at, seq', [applicationId, accountId])).map(toTemplate);
     },
 
-    ...createPostgresPins(db),
+    ...createPostgresPins(db, counters),
     ...createPostgresQueue(db),
     ...createPostgresExtras(db),
+    ...createPostgresConsole(db),
   };
 }
 

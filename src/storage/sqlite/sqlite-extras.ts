@@ -22,8 +22,10 @@ export function createSqliteExtras(db: SqliteDb): ExtraMethods {
       return r !== undefined;
     },
     async listCharges(accountId, limit) {
-      return (q(`SELECT id, pin_id, destination, price, ended_at FROM deliveries WHERE account_id = ? AND price > 0
-        ORDER BY updated_at DESC, rowid DESC LIMIT ?`).all(accountId, limit) as Row[]).map((r) => ({
+      // Priced deliveries still stored, then the charges the retention archived (always older).
+      return (q(`SELECT id, pin_id, destination, price, ended_at, updated_at, rowid AS o FROM deliveries WHERE account_id = @a AND price > 0
+        UNION ALL SELECT delivery_id, pin_id, destination, price, ended_at, updated_at, rowid FROM charges WHERE account_id = @a
+        ORDER BY updated_at DESC, o DESC LIMIT @limit`).all({ a: accountId, limit }) as Row[]).map((r) => ({
         deliveryId: String(r.id), pinId: String(r.pin_id), to: String(r.destination), price: Number(r.price),
         endedAt: r.ended_at === null ? null : Number(r.ended_at),
       }));

@@ -5,9 +5,7 @@ import { groupCommit } from './group-commit.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
 
-class Limited extends Error {
-  constructor(readonly label: string, readonly retryAfterMs: number) { super(label); }
-}
+type Refusal = { kind: 'limited'; label: string; retryAfterMs: number };
 
 /**
  * Rate limits are anchored windows: the first event opens a window of `periodMs`; up to `max`
@@ -26,7 +24,7 @@ const CONSUME_LIMIT = `
 export function createSqlitePins(db: SqliteDb): PinMethods {
   const q = statementCache(db);
   const consume = () => q(CONSUME_LIMIT);
-  const windowOf = () => q('SELECT window_start FROM rate_limits WHERE key = ?');
+  const windowOf = () => q('SELECT window_start, count FROM rate_limits WHERE key = ?');
   const findIdem = () => q('SELECT request_hash, response FROM idempotency_keys WHERE account_id = ? AND key = ? AND expires_at > ?');
   const saveIdem = () => q('INSERT OR REPLACE INTO idempotency_keys (account_id, key, request_hash, response, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
   const getPin = () => q('SELECT * FROM pins WHERE id = ? AND account_id = ?');
@@ -34,11 +32,22 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
   const takeAttempt = () => q(`UPDATE pins SET attempts_used = attempts_used + 1
     WHERE id = ? AND attempts_used < max_attempts AND (multiple_verifications = 1 OR verified_at IS NULL) RETURNING attempts_used`);
 
-  function consumeLimit(limit: LimitSpec, now: number): void {
-    const row = consume().get({ key: limit.key, now, period: limit.periodMs, max: limit.max });
-    if (row) return;
-    const start = Number((windowOf().get(limit.key) as { window_start: number }).window_start);
-    throw new Limited(limit.label, Math.max(1, start + limit.periodMs - now));
+  // Group commit needs writes that do not throw on expected refusals (see group-commit.ts), so
+  // every limit is checked before any is counted: a send refused by its second limit must not
+  // have counted its first. Check-then-count is atomic here: one connection, synchronous calls.
+  function refusedBy(limits: readonly LimitSpec[], now: number): Refusal | undefined {
+    for (const limit of limits) {
+      const row = windowOf().get(limit.key) as { window_start: number; count: number } | undefined;
+      if (row && row.window_start + limit.periodMs > now && row.count >= limit.max) {
+        return { kind: 'limited', label: limit.label, retryAfterMs: Math.max(1, row.window_start + limit.periodMs - now) };
+      }
+    }
+    return undefined;
+  }
+  function countAll(limits: readonly LimitSpec[], now: number): void {
+    for (const limit of limits) {
+      if (!consume().get({ key: limit.key, now, period: limit.periodMs, max: limit.max })) throw new Error(`rate limit ${limit.key} refused after its check`);
+    }
   }
 
   const acceptTx = groupCommit(db, (plan: Parameters<Store['acceptSend']>[0]): SendOutcome => {
@@ -47,7 +56,9 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
       const prior = findIdem().get(plan.accountId, idem.key, plan.now) as { request_hash: string; response: string } | undefined;
       if (prior) return prior.request_hash === idem.requestHash ? { kind: 'replay', response: JSON.parse(prior.response) } : { kind: 'idempotency_conflict' };
     }
-    for (const limit of plan.limits) consumeLimit(limit, plan.now);
+    const refusal = refusedBy(plan.limits, plan.now);
+    if (refusal) return refusal;
+    countAll(plan.limits, plan.now);
     if (plan.pin) { const p = pinParams(plan.pin); q(insertSql('pins', p)).run(p); }
     const d = deliveryParams(plan.delivery);
     q(insertSql('deliveries', d)).run(d);
@@ -59,29 +70,17 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     const state = pinState().get(pinId) as { verified_at: number | null; multiple_verifications: number } | undefined;
     if (!state) return { kind: 'exhausted' };
     if (state.verified_at !== null && state.multiple_verifications === 0) return { kind: 'already_verified' };
-    consumeLimit(limit, now);
+    const refusal = refusedBy([limit], now);
+    if (refusal) return refusal;
+    countAll([limit], now);
     const row = takeAttempt().get(pinId) as { attempts_used: number } | undefined;
     return row ? { kind: 'attempt', attemptsUsed: row.attempts_used } : { kind: 'exhausted' };
   });
 
   return {
-    async acceptSend(plan) {
-      try {
-        return await acceptTx(plan);
-      } catch (err) {
-        if (err instanceof Limited) return { kind: 'limited', label: err.label, retryAfterMs: err.retryAfterMs };
-        throw err;
-      }
-    },
+    acceptSend: acceptTx,
     async getPin(accountId, id) { const r = getPin().get(id, accountId) as Record<string, unknown> | undefined; return r && toPin(r); },
-    async beginVerifyAttempt(pinId, limit, now) {
-      try {
-        return await verifyTx(pinId, limit, now);
-      } catch (err) {
-        if (err instanceof Limited) return { kind: 'limited', label: err.label, retryAfterMs: err.retryAfterMs };
-        throw err;
-      }
-    },
+    beginVerifyAttempt: verifyTx,
     markVerified: groupCommit(db, (pinId: string, now: number, singleUse: boolean) => {
       const sql = singleUse
         ? 'UPDATE pins SET verified_at = ? WHERE id = ? AND verified_at IS NULL'

@@ -5,7 +5,7 @@ import { groupCommit } from './group-commit.ts';
 
 type QueueMethods = Pick<Store,
   'claimDeliveries' | 'extendLease' | 'recordReport' | 'retryLater' | 'listDeliveries' | 'getDelivery' | 'expireWaiting'
-  | 'countQueued' | 'insertSandboxMessage' | 'listSandboxMessages' | 'getSandboxAudio' | 'pruneBefore'>;
+  | 'countQueued' | 'insertSandboxMessage' | 'listSandboxMessages' | 'getSandboxAudio'>;
 type Row = Record<string, unknown>;
 
 const pinOf = (r: Row): ClaimedDelivery['pin'] => ({
@@ -81,20 +81,6 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
     async getSandboxAudio(accountId, deliveryId) {
       const r = q('SELECT audio_file FROM sandbox_messages WHERE account_id = ? AND delivery_id = ? AND audio_file IS NOT NULL').get(accountId, deliveryId) as Row | undefined;
       return r ? String(r.audio_file) : undefined;
-    },
-    async pruneBefore(now, retentionMs) {
-      const cutoff = now - retentionMs;
-      return db.transaction(() => {
-        let n = 0;
-        n += q("DELETE FROM deliveries WHERE state = 'done' AND pin_id IN (SELECT id FROM pins WHERE expires_at < ?)").run(cutoff).changes;
-        n += q('DELETE FROM sandbox_messages WHERE created_at < ?').run(cutoff).changes;
-        n += q('DELETE FROM pins WHERE expires_at < ? AND id NOT IN (SELECT pin_id FROM deliveries)').run(cutoff).changes;
-        n += q('DELETE FROM rate_limits WHERE expires_at < ?').run(now).changes;
-        n += q('DELETE FROM idempotency_keys WHERE expires_at < ?').run(now).changes;
-        // Delivery reports sent (or given up) longer ago than the retention; pending ones stay.
-        n += q("DELETE FROM webhook_events WHERE state <> 'pending' AND updated_at < ?").run(cutoff).changes;
-        return n;
-      }).immediate();
     },
   };
 }

@@ -6,7 +6,9 @@ import {
 import { migrateSqlite, openSqlite, statementCache, type SqliteDb } from './sqlite-database.ts';
 import { createSqlitePins } from './sqlite-pins.ts';
 import { createSqliteQueue } from './sqlite-queue.ts';
+import { createSqliteRetention } from './sqlite-retention.ts';
 import { createSqliteExtras } from './sqlite-extras.ts';
+import { createSqliteConsole } from './sqlite-console.ts';
 
 type Row = Record<string, unknown>;
 
@@ -15,7 +17,7 @@ type Row = Record<string, unknown>;
  * every method runs to completion without interleaving: a method that needs several statements
  * wraps them in one transaction and is atomic by construction.
  */
-export function createSqliteStore(file: string): Store {
+export function createSqliteStore(file: string, opts: { pruneBatch?: number } = {}): Store {
   const db = openSqlite(file);
   const q = statementCache(db);
   const all = (sql: string, ...p: unknown[]) => q(sql).all(...p) as Row[];
@@ -68,7 +70,9 @@ export function createSqliteStore(file: string): Store {
 
     ...createSqlitePins(db),
     ...createSqliteQueue(db),
+    ...createSqliteRetention(db, opts.pruneBatch),
     ...createSqliteExtras(db),
+    ...createSqliteConsole(db),
   };
 }
 

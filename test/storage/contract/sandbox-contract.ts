@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createOwner, DAY, insertPin, limit, MINUTE, sandboxMessage, sendPlan, T0, type ContractContext } from './fixtures.ts';
+import { webhookEvent } from './extras-contract.ts';
 
 /** Sandbox captures and housekeeping. */
 export function sandboxContract(ctx: ContractContext): void {
@@ -77,6 +78,42 @@ export function sandboxContract(ctx: ContractContext): void {
       assert.deepEqual(await ctx.store.acceptSend(sendPlan(owner, now, { idempotency: { key: 'k-live', requestHash: 'h', response: {}, expiresAt: now + DAY } })),
         { kind: 'replay', response: { live: true } });
       assert.equal(await ctx.store.pruneBefore(now, retention), 0);
+    });
+
+    test('charges of pruned deliveries stay listed; finished delivery reports go after retention, pending ones stay', async () => {
+      const owner = await createOwner(ctx.store);
+      const now = T0 + 10 * DAY;
+      const old = [0, 1, 2].map(() => insertPin(ctx.store, owner, { expiresAt: T0 + MINUTE }));
+      const [a, b, free] = await Promise.all(old);
+      const live = await insertPin(ctx.store, owner, { createdAt: now - MINUTE, expiresAt: now + MINUTE }, { nextAttemptAt: now - MINUTE });
+      await ctx.store.claimDeliveries('w', now, MINUTE, 10);
+      const report = (d: { id: string }, price: number, at: number) => ctx.store.recordReport(d.id, 'w', { channelId: 'voice', status: 'COMPLETED', final: true, reached: true, price, endedAt: at }, at);
+      await report(a!.delivery, 0.05, T0 + 2);
+      await report(b!.delivery, 0.07, T0 + 2);
+      await report(free!.delivery, 0, T0 + 3);
+      await report(live.delivery, 0.02, now);
+      const sent = webhookEvent(a!.delivery.id, { accountId: owner.accountId, applicationId: owner.applicationId, createdAt: T0 });
+      const pending = webhookEvent(b!.delivery.id, { accountId: owner.accountId, applicationId: owner.applicationId, createdAt: T0, nextAttemptAt: T0 + 1 });
+      const recent = webhookEvent(live.delivery.id, { accountId: owner.accountId, applicationId: owner.applicationId, createdAt: now, nextAttemptAt: now });
+      for (const e of [sent, pending, recent]) await ctx.store.enqueueWebhook(e);
+      await ctx.store.claimWebhooks('h', T0, MINUTE, 1);
+      await ctx.store.finishWebhook(sent.id, 'h', { delivered: true, giveUp: false, nextAttemptAt: T0 }, T0 + 1);
+      await ctx.store.claimWebhooks('h', now, MINUTE, 10);
+      await ctx.store.finishWebhook(recent.id, 'h', { delivered: true, giveUp: false, nextAttemptAt: now }, now);
+      const before = await ctx.store.listCharges(owner.accountId, 10);
+
+      // deliveries 3 + pins 3 + the delivered report past retention 1
+      assert.equal(await ctx.store.pruneBefore(now, DAY), 7);
+      assert.equal(await ctx.store.getDelivery(a!.delivery.id), undefined);
+      assert.deepEqual(await ctx.store.listCharges(owner.accountId, 10), before, 'the charges list is the same before and after');
+      assert.deepEqual(before.map((c) => [c.deliveryId, c.price, c.endedAt]),
+        [[live.delivery.id, 0.02, now], [b!.delivery.id, 0.07, T0 + 2], [a!.delivery.id, 0.05, T0 + 2]]);
+      assert.deepEqual(await ctx.store.listCharges(owner.accountId, 2), before.slice(0, 2));
+      assert.deepEqual(await ctx.store.listWebhooks(a!.delivery.id), []);
+      assert.deepEqual((await ctx.store.listWebhooks(b!.delivery.id)).map((e) => e.state), ['pending']);
+      assert.deepEqual((await ctx.store.listWebhooks(live.delivery.id)).map((e) => e.state), ['delivered']);
+      assert.equal(await ctx.store.pruneBefore(now, DAY), 0);
+      assert.deepEqual(await ctx.store.listCharges(owner.accountId, 10), before);
     });
   });
 }

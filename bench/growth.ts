@@ -1,0 +1,156 @@
+/**
+ * Growth (issue 7 §4): does anything degrade with history? For a base history and 10×, 100× and
+ * 1,000× of it (1,000 PINs over 10 applications up to a year of 1M PINs over 10,000
+ * applications, with their deliveries, captures, windows, keys and reports: bench/growth-seed.ts),
+ * open2fa (SQLite, --role api) serves send, verify, PIN status and the verifications list under
+ * autocannon; then, with the server stopped, the store's delivery claim and the retention prune
+ * are timed in this process. Every figure is compared with the same figure on the base history of
+ * the same run.
+ */
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteStore } from '../src/storage/sqlite/sqlite-store.ts';
+import { api, BOOTSTRAP_KEY, load, startChild, type BenchSection, type Child, type Figure } from './lib.ts';
+import { seedHistory } from './growth-seed.ts';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const SIZES = (process.env.BENCH_GROWTH_SIZES ?? '1,10,100,1000').split(',').map(Number);
+const BASE_PINS = 1_000;
+const BASE_APPS = 10;
+const RETENTION_MS = 30 * 86_400_000; // config retentionMs default
+const MSISDN = '41780000001';
+const headers = { authorization: `App ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' };
+const getHeaders = { authorization: `App ${BOOTSTRAP_KEY}` };
+const sizeLabel = (x: number) => (x === 1 ? 'base' : `${x.toLocaleString('en-US')}×`);
+
+function serve(dataDir: string): Promise<Child> {
+  return startChild(['bin/open2fa.js', 'serve', '--role', 'api'], {
+    PORT: '0', HOST: '127.0.0.1', OPEN2FA_DATA_DIR: dataDir, OPEN2FA_BOOTSTRAP_API_KEY: BOOTSTRAP_KEY, OPEN2FA_LOG_LEVEL: 'warn',
+  });
+}
+
+interface Measured { metric: string; unit: string; runs: number[]; lowerIsBetter?: boolean }
+
+/** One history size: seed, serve and load, then the store's own work. */
+async function measureSize(x: number, notes: string[]): Promise<Measured[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'open2fa-growth-'));
+  const file = join(dataDir, 'open2fa.sqlite');
+  const out: Measured[] = [];
+  try {
+    let server = await serve(dataDir);
+    const app = await api(server.url, 'POST', '/2fa/2/applications', {
+      name: 'bench', configuration: { pinAttempts: 1000, verifyPinLimit: '1000000/1s', sendPinPerApplicationLimit: '100000000/1d', sendPinPerPhoneNumberLimit: '1000/1d' },
+    });
+    const tpl = await api(server.url, 'POST', `/2fa/2/applications/${app.applicationId}/messages`, { pinType: 'NUMERIC', pinLength: 6, messageText: 'Your code is {{pin}}' });
+    await server.stop();
+    const seeded = seedHistory(file, { pins: BASE_PINS * x, apps: BASE_APPS * x, benchAppId: app.applicationId, now: Date.now() });
+    const sizeMb = (statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0)) / 2 ** 20;
+    notes.push(`${sizeLabel(x)}: ${seeded.pins.toLocaleString('en-US')} PINs over ${seeded.apps.toLocaleString('en-US')} applications, ${seeded.rows.toLocaleString('en-US')} rows in all, ${sizeMb.toFixed(0)} MB, seeded in ${seeded.seconds.toFixed(1)} s.`);
+
+    server = await serve(dataDir);
+    try {
+      for (let i = 0; i < 5; i++) await api(server.url, 'POST', '/2fa/2/pin', { applicationId: app.applicationId, messageId: tpl.messageId, to: MSISDN });
+      let n = 0;
+      const sendBody = () => JSON.stringify({ applicationId: app.applicationId, messageId: tpl.messageId, to: String(41770000000 + x * 100_000 + (n++ % 99_999)) });
+      const since = Date.now();
+      const runLoad = async (metric: string, opts: Parameters<typeof load>[0]) => {
+        const rps: number[] = [];
+        const p99: number[] = [];
+        for (let i = 0; i < REPEATS; i++) {
+          const r = await load({ duration: DURATION, ...opts });
+          if (r.errors || r.non2xx) throw new Error(`${metric} at ${sizeLabel(x)}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+          rps.push(r.rps);
+          p99.push(r.p99);
+        }
+        out.push({ metric, unit: 'req/s', runs: rps }, { metric: `${metric}: p99 latency at that load`, unit: 'ms', runs: p99, lowerIsBetter: true });
+      };
+      await runLoad('send PIN by SMS', { url: `${server.url}/2fa/2/pin`, method: 'POST', headers, requests: [{ setupRequest: (req) => ({ ...req, body: sendBody() }) }] });
+      const ro = new Database(file, { readonly: true });
+      const pins = (ro.prepare('SELECT id FROM pins WHERE application_id = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1000').all(app.applicationId, since) as { id: string }[]).map((r) => r.id);
+      ro.close();
+      let k = 0;
+      await runLoad('verify PIN', { url: server.url, requests: [{ setupRequest: (req) => ({ ...req, method: 'POST', headers, path: `/2fa/2/pin/${pins[k++ % pins.length]}/verify`, body: '{"pin":"000000"}' }) }] });
+      await runLoad('PIN status', { url: server.url, requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', headers: getHeaders, path: `/2fa/2/pin/${pins[k++ % pins.length]}/status` }) }] });
+      await runLoad('verifications list', { url: `${server.url}/2fa/2/applications/${app.applicationId}/verifications?msisdn=${MSISDN}`, headers: getHeaders });
+    } finally {
+      await server.stop();
+    }
+    out.push(...await storeWork(file, x, notes));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** The worker's claim with a constant backlog, the first prune of a year, then the per-minute prune. */
+async function storeWork(file: string, x: number, notes: string[]): Promise<Measured[]> {
+  const db = new Database(file);
+  const now = Date.now();
+  // The sends above left their deliveries queued (no worker): finish them, then queue exactly 1,000.
+  db.prepare("UPDATE deliveries SET state = 'done', final = 1 WHERE state <> 'done'").run();
+  db.prepare(`INSERT INTO deliveries (id, pin_id, account_id, application_id, medium, destination, sender, content, state, status,
+      final, reached, attempts, next_attempt_at, created_at, updated_at, track_delivery)
+    SELECT hex(randomblob(16)), id, account_id, application_id, 'sms', destination, NULL, '{"textParts":["",""]}', 'queued', 'PENDING_ENROUTE',
+      0, 0, 0, @now - 1000, @now, @now, 0 FROM pins ORDER BY rowid DESC LIMIT 1000`).run({ now });
+  db.close();
+  const store = createSqliteStore(file);
+  try {
+    const claim: number[] = [];
+    let t = now;
+    for (let run = 0; run < Math.max(REPEATS, 3); run++) {
+      const started = performance.now();
+      for (let i = 0; i < 100; i++) { t += 2; await store.claimDeliveries('bench', t, 1, 50); }
+      claim.push((performance.now() - started) / 100);
+    }
+    const startedPrune = performance.now();
+    const pruned = await store.pruneBefore(now, RETENTION_MS);
+    const first = performance.now() - startedPrune;
+    notes.push(`${sizeLabel(x)}: the first prune with the default retention (30 days) deleted ${pruned.toLocaleString('en-US')} rows in ${(first / 1000).toFixed(2)} s, in one transaction.`);
+    const steady: number[] = [];
+    for (let m = 1; m <= 10; m++) {
+      const started = performance.now();
+      await store.pruneBefore(now + m * 60_000, RETENTION_MS);
+      steady.push(performance.now() - started);
+    }
+    return [
+      { metric: 'worker claim of 50 deliveries (backlog of 1,000)', unit: 'ms', runs: claim, lowerIsBetter: true },
+      { metric: 'first prune of the year (default retention)', unit: 'ms', runs: [first], lowerIsBetter: true },
+      { metric: 'prune, once a minute afterwards', unit: 'ms', runs: steady, lowerIsBetter: true },
+    ];
+  } finally {
+    await store.close();
+  }
+}
+
+export async function benchGrowth(): Promise<BenchSection> {
+  const notes: string[] = [];
+  const bySize = new Map<number, Measured[]>();
+  for (const x of SIZES) {
+    console.log(`bench: growth ${sizeLabel(x)}…`);
+    bySize.set(x, await measureSize(x, notes));
+  }
+  const figures: Figure[] = [];
+  const base = SIZES[0] as number;
+  for (const m of bySize.get(base) ?? []) {
+    for (const x of SIZES) {
+      const f = bySize.get(x)?.find((o) => o.metric === m.metric);
+      if (!f) continue;
+      const name = `${m.metric}, ${sizeLabel(x)} history`;
+      figures.push({ name, unit: f.unit, runs: f.runs, series: m.metric, x, ...(x === base ? {} : { baseline: `${m.metric}, ${sizeLabel(base)} history` }), ...(m.lowerIsBetter ? { lowerIsBetter: true } : {}) });
+    }
+  }
+  return {
+    title: 'Growth: a year of history (SQLite, one process)',
+    figures,
+    plots: ['growth'],
+    notes: [
+      `History sizes: base = ${BASE_PINS.toLocaleString('en-US')} PINs over ${BASE_APPS} applications, then ${SIZES.slice(1).map(sizeLabel).join(', ')} of it; 1,000× is a year of a busy deployment (about 2,700 PINs a day every day, 10,000 applications). Each size is a fresh data directory made by the real migrations; the history is inserted with SQL (bench/growth-seed.ts) and has never been pruned. The ratio compares a figure with the same figure on the base history, measured in the same run.`,
+      `API figures: autocannon, 32 connections, ${DURATION} s per run, ${REPEATS} runs per figure; p99 is at that saturating load. Verify and PIN status go round the last 1,000 PINs the send runs created; the verifications list asks for a number with 5 PINs of its own.`,
+      'Store figures, in the benchmark process with the server stopped: the worker\'s claim (50 at a time, 100 claims per run) with exactly 1,000 queued deliveries at every size; the first prune of the whole year with the default retention (one run: it can only happen once); then the prune the worker runs every minute.',
+      ...notes,
+    ],
+  };
+}
