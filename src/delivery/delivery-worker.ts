@@ -134,7 +134,15 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
     }
   }
 
+  // A first prune of a large backlog can outlast the minute between sweeps: never run two at once.
+  let sweeping = false;
   async function sweep(): Promise<void> {
+    if (sweeping) return;
+    sweeping = true;
+    try { await sweepOnce(); } finally { sweeping = false; }
+  }
+
+  async function sweepOnce(): Promise<void> {
     const now = clock.now();
     // Only SMS deliveries wait for a receipt; each one that times out ends as UNKNOWN.
     const expired = await store.expireWaiting(now - opts.receiptTimeoutMs, 'UNKNOWN', now);
