@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -40,6 +40,18 @@ export async function postgresGate(url = PG_URL): Promise<string | undefined> {
   const reason = await unreachableReason(url);
   if (reason === undefined) return undefined;
   return `PostgreSQL unreachable at ${url} (${reason}); set TEST_DATABASE_URL or start it: pg_ctlcluster --skip-systemctl-redirect 15 main start`;
+}
+
+/**
+ * Registers a file's PostgreSQL tests when PostgreSQL is reachable at `url`. When it is not: a
+ * failing test when CI is set (the PostgreSQL runs are required there), else one skipped test
+ * named `what` that says why. The one place that policy lives.
+ */
+export async function whenPostgres(what: string, register: () => void, url = PG_URL): Promise<void> {
+  const gate = await postgresGate(url);
+  if (gate === undefined) return register();
+  if (process.env.CI) test('PostgreSQL is reachable (required in CI)', () => assert.fail(gate));
+  else test(what, { skip: gate }, () => {});
 }
 
 /** The URL with every connection's search_path set to `schema` (how a deployment picks a schema). */

@@ -6,14 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  appAndTemplate, call, captures, freshSchema, ok, pinIn, postgresGate, startServer, tally, waitFor,
+  appAndTemplate, call, captures, freshSchema, ok, pinIn, whenPostgres, startServer, tally, waitFor,
 } from './lib.ts';
 
-const gate = await postgresGate();
-if (gate !== undefined) {
-  if (process.env.CI) test('PostgreSQL is reachable (required in CI)', () => assert.fail(gate));
-  else test('two processes on one PostgreSQL', { skip: gate }, () => {});
-} else {
+await whenPostgres('two processes on one PostgreSQL', () => {
   test('two processes on one PostgreSQL', { timeout: 180_000 }, async (t) => {
     const db = await freshSchema();
     t.after(() => db.drop());
@@ -117,4 +113,4 @@ if (gate !== undefined) {
       }
     }
   });
-}
+});

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 import {
-  appAndTemplate, call, captures, configFile, freshSchema, ok, postgresGate, sleep, startServer, tally, waitFor,
+  appAndTemplate, call, captures, configFile, freshSchema, ok, whenPostgres, sleep, startServer, tally, waitFor,
 } from './lib.ts';
 
 const SLOW = '15550000010'; // sandbox: the call stays in progress for 3 s, then ends PROCESSED
@@ -53,11 +53,7 @@ async function settle(A: string, sent: Sent[], timeoutMs: number) {
   return { statuses, performed };
 }
 
-const gate = await postgresGate();
-if (gate !== undefined) {
-  if (process.env.CI) test('PostgreSQL is reachable (required in CI)', () => assert.fail(gate));
-  else test('delivery workers dying and stopping', { skip: gate }, () => {});
-} else {
+await whenPostgres('delivery workers dying and stopping', () => {
   test('a worker SIGKILLed mid-queue: every PIN ends final; only deliveries in progress at the kill may run twice', { timeout: 180_000 }, async (t) => {
     const { A, appId, messageId, states, config, db } = await setup(t, { concurrency: 8 });
     // 100 voice PINs, every fifth to the slow number; the rest to distinct ordinary numbers.
@@ -141,4 +137,4 @@ if (gate !== undefined) {
     for (const s of statuses) assert.equal(s.deliveries[0].status, 'PROCESSED');
     for (const s of sent) assert.equal(performed.get(s.pinId), 1, `PIN ${s.pinId} performed ${performed.get(s.pinId) ?? 0} times`);
   });
-}
+});

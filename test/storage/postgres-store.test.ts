@@ -5,7 +5,7 @@ import pg from 'pg';
 import { createPostgresStore, isStoreUnavailable } from '../../src/storage/postgres/postgres-store.ts';
 import { createOwner, insertPin, limit, MINUTE, T0 } from './contract/fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
-import { unreachableReason } from '../scale/lib.ts';
+import { PG_URL, whenPostgres } from '../scale/lib.ts';
 
 /**
  * The shared storage contract on PostgreSQL, plus what only PostgreSQL has: concurrent
@@ -13,7 +13,7 @@ import { unreachableReason } from '../scale/lib.ts';
  * (o2_test_<run>_<n>), dropped when its test ends; whatever a crash leaves is dropped at the end.
  * Unreachable PostgreSQL skips the file, except in CI where it fails: there the run is required.
  */
-const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = PG_URL;
 const run = `o2_test_${randomBytes(4).toString('hex')}`;
 let schemas = 0;
 const nextSchema = () => `${run}_${++schemas}`;
@@ -30,12 +30,7 @@ describe('isStoreUnavailable', () => {
   });
 });
 
-const reason = await unreachableReason(url);
-if (reason !== undefined) {
-  const message = `PostgreSQL unreachable at ${url} (${reason}); set TEST_DATABASE_URL or start it: pg_ctlcluster --skip-systemctl-redirect 15 main start`;
-  if (process.env.CI) test('PostgreSQL is reachable (required in CI)', () => assert.fail(message));
-  else test('Store contract: postgres', { skip: message }, () => {});
-} else {
+await whenPostgres('Store contract: postgres', () => {
   const admin = new pg.Pool({ connectionString: url, max: 2 });
   const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
   after(async () => {
@@ -126,7 +121,7 @@ if (reason !== undefined) {
       assert.throws(() => createPostgresStore(url, { schema: 'x; DROP TABLE pins' }), /Invalid PostgreSQL schema name/);
     });
   });
-}
+}, url);
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -11,7 +11,7 @@ import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
 import { createPostgresStore } from '../../src/storage/postgres/postgres-store.ts';
 import { createOwner, DAY, insertPin, limit, MINUTE, sandboxMessage, sendPlan, T0 } from './contract/fixtures.ts';
 import { webhookEvent } from './contract/extras-contract.ts';
-import { unreachableReason } from '../scale/lib.ts';
+import { PG_URL, whenPostgres } from '../scale/lib.ts';
 
 /**
  * "Nothing degrades with history" (issue 7 §4): every query the hot paths and the housekeeping
@@ -107,10 +107,8 @@ describe('query plans on SQLite: hot queries and housekeeping search indexes, ne
   }
 });
 
-const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const reason = await unreachableReason(url);
-describe('query plans on PostgreSQL (enable_seqscan off): hot queries and housekeeping use index conditions', { skip: reason && `PostgreSQL unreachable at ${url} (${reason})` }, async () => {
-  if (reason) return;
+const url = PG_URL;
+await whenPostgres('query plans on PostgreSQL', () => describe('query plans on PostgreSQL (enable_seqscan off): hot queries and housekeeping use index conditions', async () => {
   const schema = `o2_plans_${randomBytes(4).toString('hex')}`;
   const recorded: Recorded[] = [];
   let label = '';
@@ -148,7 +146,7 @@ describe('query plans on PostgreSQL (enable_seqscan off): hot queries and housek
       assert.deepEqual(problems, []);
     });
   }
-});
+}));
 
 const summary = (n: PlanNode): string =>
   `${n['Node Type']}${n['Index Name'] ? ` ${n['Index Name']}` : n['Relation Name'] ? ` ${n['Relation Name']}` : ''}${n.Plans ? `(${n.Plans.map(summary).join(', ')})` : ''}`;
