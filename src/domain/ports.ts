@@ -37,14 +37,17 @@ export interface SendPlan {
   delivery: DeliveryRecord;
 }
 
+/** A rate limit refused: nothing was counted; retry after `retryAfterMs`. */
+export type LimitRefusal = { kind: 'limited'; label: string; retryAfterMs: number };
+
 export type SendOutcome =
   | { kind: 'accepted' }
   | { kind: 'replay'; response: unknown }
   | { kind: 'idempotency_conflict' }
-  | { kind: 'limited'; label: string; retryAfterMs: number };
+  | LimitRefusal;
 
 export type VerifyAttempt =
-  | { kind: 'limited'; label: string; retryAfterMs: number }
+  | LimitRefusal
   | { kind: 'already_verified' }
   | { kind: 'exhausted' }
   | { kind: 'attempt'; attemptsUsed: number };

@@ -1,15 +1,13 @@
-import type { LimitSpec, SendOutcome, SendPlan, Store } from '../../domain/ports.ts';
+import type { LimitRefusal, LimitSpec, SendOutcome, SendPlan, Store } from '../../domain/ports.ts';
 import { deliveryParams, pinParams, toPin } from '../row-mapping.ts';
 import type { PgDatabase, Queryable } from './postgres-database.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
 
-type Limited = { kind: 'limited'; label: string; retryAfterMs: number };
-
 // Raised by the functions of migration 006 when a limit refuses: message = label, detail = wait ms.
 const LIMITED_SQLSTATE = 'O2L01';
 
-function limitedFrom(err: unknown): Limited | undefined {
+function limitedFrom(err: unknown): LimitRefusal | undefined {
   const e = err as { code?: unknown; message?: string; detail?: string } | null;
   if (e?.code !== LIMITED_SQLSTATE) return undefined;
   return { kind: 'limited', label: String(e.message), retryAfterMs: Math.max(1, Number(e.detail) || 1) };
@@ -63,7 +61,7 @@ async function takeIdempotencyKey(tx: Queryable, plan: SendPlan): Promise<SendOu
  * the count is given back when the send does not happen.
  */
 export function createPostgresPins(db: PgDatabase, counters: PgDatabase = db): PinMethods {
-  async function countShared(limits: readonly LimitSpec[], now: number): Promise<Limited | undefined> {
+  async function countShared(limits: readonly LimitSpec[], now: number): Promise<LimitRefusal | undefined> {
     for (const [i, limit] of limits.entries()) {
       const [row] = await counters.query<{ wait: number }>('SELECT open2fa_count_limit($1, $2, $3, $4) AS wait', [limit.key, now, limit.periodMs, limit.max]);
       const wait = Number(row?.wait ?? 0);

@@ -1,11 +1,9 @@
-import type { LimitSpec, SendOutcome, Store, VerifyAttempt } from '../../domain/ports.ts';
+import type { LimitRefusal, LimitSpec, SendOutcome, Store, VerifyAttempt } from '../../domain/ports.ts';
 import { deliveryParams, insertSql, pinParams, toPin } from '../row-mapping.ts';
 import { statementCache, type SqliteDb } from './sqlite-database.ts';
 import { groupCommit } from './group-commit.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
-
-type Refusal = { kind: 'limited'; label: string; retryAfterMs: number };
 
 /**
  * Rate limits are anchored windows: the first event opens a window of `periodMs`; up to `max`
@@ -35,7 +33,7 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
   // Group commit needs writes that do not throw on expected refusals (see group-commit.ts), so
   // every limit is checked before any is counted: a send refused by its second limit must not
   // have counted its first. Check-then-count is atomic here: one connection, synchronous calls.
-  function refusedBy(limits: readonly LimitSpec[], now: number): Refusal | undefined {
+  function refusedBy(limits: readonly LimitSpec[], now: number): LimitRefusal | undefined {
     for (const limit of limits) {
       const row = windowOf().get(limit.key) as { window_start: number; count: number } | undefined;
       if (row && row.window_start + limit.periodMs > now && row.count >= limit.max) {
