@@ -56,7 +56,7 @@ export async function writeReport(sections: BenchSection[], file = join(ROOT, 'd
     '',
     'Knobs: `BENCH_REPEATS`, `BENCH_SECONDS` (every section), `BENCH_GROWTH_SIZES` (default `1,10,100,1000`),',
     '`BENCH_VOICE_CALLS` (default `100,500,1000`), `BENCH_VOICE_PARTS`, `BENCH_DATABASE_URL` (PostgreSQL, default the local',
-    '`test` database). Load generators: autocannon (HTTP), sipp (SIP calls), the `smpp` package\'s server (SMSC).',
+    '`test` database). Load generators: wrk (HTTP throughput), autocannon (fixed-rate latency), sipp (SIP calls), the `smpp` package\'s server (SMSC).',
     'The numbers depend on the machine and on what else runs on it: compare ratios, and rerun on a quiet machine.',
     'What was profiled where a target was missed, what was changed and what it bought: [performance.md](performance.md).',
     '',

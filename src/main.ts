@@ -29,6 +29,7 @@ import { createReadiness } from './observability/readiness.ts';
 import { createPinObserver } from './app/observed-services.ts';
 import { buildOpsServer } from './app/ops-server.ts';
 import { createSqliteStore } from './storage/sqlite/sqlite-store.ts';
+import { createThreadedSqliteStore } from './storage/sqlite/thread/sqlite-thread-store.ts';
 import { createPostgresStore } from './storage/postgres/postgres-store.ts';
 import { withReadCache } from './storage/read-cache.ts';
 
@@ -151,7 +152,7 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 function openStore(config: Config, dataDir: string): Store {
   const store = config.databaseUrl
     ? createPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize })
-    : createSqliteStore(join(dataDir, 'open2fa.sqlite'));
+    : config.sqliteThread ? createThreadedSqliteStore(join(dataDir, 'open2fa.sqlite')) : createSqliteStore(join(dataDir, 'open2fa.sqlite'));
   return withReadCache(store, config.cacheTtlMs);
 }
 

@@ -52,6 +52,11 @@ export const configSchema = z.object({
    */
   cacheTtlMs: z.number().int().min(0).max(60_000).default(1000),
   /**
+   * SQLite runs on its own thread (docs/storage.md#sqlite-thread): the event loop that serves HTTP
+   * and paces RTP never waits on a statement or a commit. false = in the server's thread.
+   */
+  sqliteThread: z.boolean().default(true),
+  /**
    * History kept: PINs expired longer ago, their finished deliveries, sandbox captures and sent
    * delivery reports are pruned once a minute by each worker; charges are kept (docs/storage.md#retention).
    */

@@ -40,14 +40,19 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
   const running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
   let stopping = false;
   let started = false;
-  let ticking = false;
+  /** The claim loop in progress, if any: a tick asked for meanwhile joins it (it loops once more). */
+  let ticking: Promise<void> | undefined;
   let again = false;
   let poll: NodeJS.Timeout | undefined;
   let housekeeping: NodeJS.Timeout | undefined;
 
-  async function tick(): Promise<void> {
-    if (ticking) { again = true; return; }
-    ticking = true;
+  function tick(): Promise<void> {
+    if (ticking) { again = true; return ticking; }
+    ticking = claimLoop().finally(() => { ticking = undefined; });
+    return ticking;
+  }
+
+  async function claimLoop(): Promise<void> {
     try {
       do {
         again = false;
@@ -59,8 +64,6 @@ export function createDeliveryWorker(deps: WorkerDeps, opts: WorkerOptions) {
       } while (again && !stopping);
     } catch (err) {
       logger.error({ err }, 'claiming deliveries failed; retrying at the next poll');
-    } finally {
-      ticking = false;
     }
   }
 

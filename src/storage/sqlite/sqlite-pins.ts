@@ -30,22 +30,25 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
   const takeAttempt = () => q(`UPDATE pins SET attempts_used = attempts_used + 1
     WHERE id = ? AND attempts_used < max_attempts AND (multiple_verifications = 1 OR verified_at IS NULL) RETURNING attempts_used`);
 
-  // Group commit needs writes that do not throw on expected refusals (see group-commit.ts), so
-  // every limit is checked before any is counted: a send refused by its second limit must not
-  // have counted its first. Check-then-count is atomic here: one connection, synchronous calls.
-  function refusedBy(limits: readonly LimitSpec[], now: number): LimitRefusal | undefined {
+  const giveBack = () => q('UPDATE rate_limits SET count = count - 1 WHERE key = ?');
+  const forget = () => q('DELETE FROM rate_limits WHERE key = ?');
+
+  // Group commit needs writes that report expected refusals as return values (group-commit.ts),
+  // and a send refused by its second limit must not keep the slot its first one took. Each limit
+  // is counted by one UPSERT; when one refuses, the ones already counted in this call are given
+  // back exactly: a count of 1 means this call opened the window (before it there was none, or
+  // an expired one, which behaves the same), so the row goes; otherwise the count drops by one.
+  // One connection, synchronous calls: nothing interleaves between count and give-back.
+  function consumeAll(limits: readonly LimitSpec[], now: number): LimitRefusal | undefined {
+    const counted: { key: string; count: number }[] = [];
     for (const limit of limits) {
-      const row = windowOf().get(limit.key) as { window_start: number; count: number } | undefined;
-      if (row && row.window_start + limit.periodMs > now && row.count >= limit.max) {
-        return { kind: 'limited', label: limit.label, retryAfterMs: Math.max(1, row.window_start + limit.periodMs - now) };
-      }
+      const row = consume().get({ key: limit.key, now, period: limit.periodMs, max: limit.max }) as { count: number } | undefined;
+      if (row) { counted.push({ key: limit.key, count: row.count }); continue; }
+      for (const c of counted) (c.count === 1 ? forget() : giveBack()).run(c.key);
+      const window = windowOf().get(limit.key) as { window_start: number } | undefined;
+      return { kind: 'limited', label: limit.label, retryAfterMs: Math.max(1, (window?.window_start ?? now) + limit.periodMs - now) };
     }
     return undefined;
-  }
-  function countAll(limits: readonly LimitSpec[], now: number): void {
-    for (const limit of limits) {
-      if (!consume().get({ key: limit.key, now, period: limit.periodMs, max: limit.max })) throw new Error(`rate limit ${limit.key} refused after its check`);
-    }
   }
 
   const acceptTx = groupCommit(db, (plan: Parameters<Store['acceptSend']>[0]): SendOutcome => {
@@ -54,9 +57,8 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
       const prior = findIdem().get(plan.accountId, idem.key, plan.now) as { request_hash: string; response: string } | undefined;
       if (prior) return prior.request_hash === idem.requestHash ? { kind: 'replay', response: JSON.parse(prior.response) } : { kind: 'idempotency_conflict' };
     }
-    const refusal = refusedBy(plan.limits, plan.now);
+    const refusal = consumeAll(plan.limits, plan.now);
     if (refusal) return refusal;
-    countAll(plan.limits, plan.now);
     if (plan.pin) { const p = pinParams(plan.pin); q(insertSql('pins', p)).run(p); }
     const d = deliveryParams(plan.delivery);
     q(insertSql('deliveries', d)).run(d);
@@ -68,9 +70,8 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     const state = pinState().get(pinId) as { verified_at: number | null; multiple_verifications: number } | undefined;
     if (!state) return { kind: 'exhausted' };
     if (state.verified_at !== null && state.multiple_verifications === 0) return { kind: 'already_verified' };
-    const refusal = refusedBy([limit], now);
+    const refusal = consumeAll([limit], now);
     if (refusal) return refusal;
-    countAll([limit], now);
     const row = takeAttempt().get(pinId) as { attempts_used: number } | undefined;
     return row ? { kind: 'attempt', attemptsUsed: row.attempts_used } : { kind: 'exhausted' };
   });

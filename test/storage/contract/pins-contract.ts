@@ -74,6 +74,20 @@ export function pinsContract(ctx: ContractContext): void {
       const byNumber = await send(T0 + 4, 3, 100);
       assert.equal(byNumber.kind === 'limited' && byNumber.label, perNumber(3).label);
     });
+
+    test('a window opened by a refused send is given back whole: the next send opens its own', async () => {
+      const owner = await createOwner(ctx.store);
+      const perNumber = (n: string) => limit(`send:number:app:${n}`, 1, DAY);
+      const perApp = (max: number) => limit('send:app:app', max, DAY);
+      const send = (at: number, n: string, appMax: number) =>
+        ctx.store.acceptSend(sendPlan(owner, at, { limits: [perNumber(n), perApp(appMax)] }));
+      assert.equal((await send(T0, '41790000001', 1)).kind, 'accepted');
+      // Number 2's first send opens its window, then the application limit refuses it.
+      assert.equal((await send(T0 + 10, '41790000002', 1)).kind, 'limited');
+      assert.equal((await send(T0 + 20, '41790000002', 100)).kind, 'accepted', 'the refused send left no count');
+      // The window is anchored at the accepted send (T0 + 20), not at the refused one (T0 + 10).
+      assert.deepEqual(await send(T0 + 30, '41790000002', 100), { kind: 'limited', label: perNumber('41790000002').label, retryAfterMs: DAY - 10 });
+    });
   });
 
   describe('idempotency', () => {
