@@ -108,7 +108,9 @@ async function startPostgres(processes: number): Promise<Setup> {
   await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
   const url = new URL(PG_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const env = { DATABASE_URL: url.toString(), OPEN2FA_SECRET: SECRET };
+  // The same 10 PostgreSQL connections in total whatever the number of processes: more backends
+  // than PostgreSQL has cores only add context switches (docs/deployment.md, Connection pooling).
+  const env = { DATABASE_URL: url.toString(), OPEN2FA_SECRET: SECRET, DATABASE_POOL_SIZE: String(Math.ceil(10 / processes)) };
   // The first process migrates the empty schema; the others start against it.
   const first = await startOpen2fa({ role: 'api', env });
   const rest = await Promise.all(Array.from({ length: processes - 1 }, () => startOpen2fa({ role: 'api', env })));
@@ -227,7 +229,7 @@ export async function benchPostgres(): Promise<BenchSection> {
     figures,
     notes: [
       `wrk (a C load generator, one thread, cycling through pre-generated requests; autocannon, in JavaScript, tops out near 35k req/s and took CPU from the servers) with ${CONNECTIONS} connections in total (two processes: two runs of ${CONNECTIONS / 2} in parallel, one per process, throughput summed, p99 = the worse of the two), ${DURATION} s per run, ${REPEATS} runs; p99 is at that saturating load, not at a fixed rate.`,
-      'Each server runs with --role api (no worker: deliveries stay queued). PostgreSQL: the local server, a fresh schema per setup, pool size 10 per process, one application (every send also updates its per-application limit row).',
+      'Each server runs with --role api (no worker: deliveries stay queued). PostgreSQL: the local server, a fresh schema per setup, 10 connections in total (pool size 10 for one process, 5 each for two), one application (every send also updates its per-application limit row).',
       `Send requests use a new destination each; verify requests send a wrong PIN to ${VERIFY_PINS} live PINs in turn.`,
       `The machine has ${cpus().length} cores shared by the open2fa processes, PostgreSQL, the load generator (wrk: one process per server, each one thread, counted together with the idle bench process) and whatever else runs ("anything else"); CPU is measured from /proc per party (cores = CPU seconds per wall second). When open2fa + PostgreSQL + load generator approach ${cpus().length} cores, a second process cannot add throughput: it only competes for the same cores.`,
       'Requests per CPU-second count the requests served per second of CPU that open2fa and PostgreSQL used together. Two processes at ≈ 1.0× of one means the second process adds no cross-process cost (no lock they queue on, no extra work per request): throughput then grows with the cores the processes and PostgreSQL are given — which this machine does not have to give.',

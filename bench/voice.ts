@@ -20,13 +20,14 @@ import { placeCall, type CallResult } from '../src/channels/voice/sip/place-call
 import { mergePacing, pacingOver, pacingQuantile, pacingSnapshot, resetPacingStats, type PacingSnapshot } from '../src/channels/voice/rtp/pacing-stats.ts';
 import { encodePcma, encodePcmu } from '../src/channels/voice/tts/g711.ts';
 import { createPromptRenderer, type CachingPromptRenderer, type PromptRequest } from '../src/channels/voice/tts/prompt-renderer.ts';
+import { benchRenderStall } from './voice-stall.ts';
 import { api, median, startOpen2fa, BOOTSTRAP_KEY, type BenchSection, type Figure } from './lib.ts';
 
 const SIPP = '/usr/bin/sipp';
 /** Concurrency levels for the call benchmark; override with BENCH_VOICE_CALLS=100,500. */
 const LEVELS = (process.env.BENCH_VOICE_CALLS ?? '100,500,1000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
-const PARTS = new Set((process.env.BENCH_VOICE_PARTS ?? 'prompt,calls,accept').split(','));
+const PARTS = new Set((process.env.BENCH_VOICE_PARTS ?? 'prompt,calls,accept,stall').split(','));
 
 // ---------------------------------------------------------------------------------------------
 // sipp as UAS
@@ -134,7 +135,7 @@ async function benchPrompts(renderer: CachingPromptRenderer, figures: Figure[], 
     figures.push({ name: `prompt assembly from cache, ${v.label}`, unit: 'prompts/s', runs: cached, baseline: freshName, note: `${median(cachedMs).toFixed(2)} ms per prompt; target ≥ 50× fresh` });
     details.push(`${v.label} ${(median(freshMs) / median(cachedMs)).toFixed(0)}×`);
   }
-  notes.push(`Prompt "${TEMPLATE}", a new random 6-digit PIN each time, speech rate 1, in the benchmark process. Assembly = render() with the template fragments and the digits already cached (clips concatenated, pauses inserted); fresh = renderUncached() of the same kind of request (every fragment and digit synthesized). 3 rounds of 3 fresh syntheses and 30 assemblies; a run is a round's median. Speed-up (median ms ÷ median ms; target ≥ 50×): ${details.join(', ')}.`);
+  notes.push(`Prompt "${TEMPLATE}", a new random 6-digit PIN each time, speech rate 1, rendered in the benchmark process with the engines on their own thread (the default). Assembly = render() with the template fragments and the digits already cached (clips concatenated, pauses inserted); fresh = renderUncached() of the same kind of request (every fragment and digit synthesized). 3 rounds of 3 fresh syntheses and 30 assemblies; a run is a round's median. Speed-up (median ms ÷ median ms; target ≥ 50×): ${details.join(', ')}.`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +453,7 @@ export async function benchVoice(): Promise<BenchSection> {
     await renderer.close();
   }
   if (PARTS.has('accept')) await benchAcceptToInvite(figures, notes);
+  if (PARTS.has('stall')) await benchRenderStall(figures, notes);
   notes.push(`${cpus().length} cores shared by the benchmark process, open2fa and sipp; load from other processes on the machine is not controlled.`);
   return { title: 'Voice: prompt assembly, concurrent calls, accept-to-INVITE', figures, notes };
 }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../src/threads/start-thread.ts';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
 import { createThreadedSqliteStore } from '../../src/storage/sqlite/thread/sqlite-thread-store.ts';
 import { errorFromWire, errorToWire, fromWire, toWire } from '../../src/storage/sqlite/thread/wire.ts';
@@ -55,6 +57,29 @@ describe('SQLite thread', () => {
       await store.close();
       await assert.rejects(store.ping(), (err: Error & { code?: string }) => err.code === 'STORE_UNAVAILABLE');
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a thread that dies fails the calls in flight with STORE_UNAVAILABLE; the next call starts a new one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
+    const spawned: Worker[] = [];
+    const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'), {}, (data) => {
+      const w = startThread(new URL('../../src/storage/sqlite/thread/sqlite-thread-worker.ts', import.meta.url), data);
+      spawned.push(w);
+      return w;
+    });
+    try {
+      await store.migrate();
+      const owner = await createOwner(store);
+      const { pin } = await insertPin(store, owner);
+      const inFlight = store.listAccounts();
+      await spawned[0]?.terminate();
+      await assert.rejects(inFlight, (err: Error & { code?: string }) => err.code === 'STORE_UNAVAILABLE' && /SQLite thread stopped/.test(err.message));
+      assert.deepEqual(await store.getPin(owner.accountId, pin.id), pin, 'a new thread on the same file serves what was committed');
+      assert.equal(spawned.length, 2);
+    } finally {
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

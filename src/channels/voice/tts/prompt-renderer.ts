@@ -2,9 +2,8 @@ import type { Language } from '../../../domain/languages.ts';
 import { defaultVoice, findVoice, type VoiceInfo } from '../../../domain/voice-catalog.ts';
 import { concatPcm, prepareClip, samplesToMs, silence } from './audio-clip.ts';
 import { ClipCache, type ClipCacheStats } from './clip-cache.ts';
-import { createEspeakEngine } from './espeak-engine.ts';
-import { createFliteEngine } from './flite-engine.ts';
-import type { EngineKind, SpeechEngine } from './speech-engine.ts';
+import { startEnginesInThread } from './engine-thread.ts';
+import { startEnginesHere } from './engines.ts';
 import { normalizeSpeechRate, pinCharacters, speakableFragment, spokenCharacter, type PauseKind } from './speech-text.ts';
 
 export interface PromptRequest {
@@ -59,8 +58,9 @@ type PromptItem = SpokenItem | { kind: 'pause'; ms: number };
  * textParts.join(pin)). Each PIN character is its own clip with pauses between them, so a call
  * for a new PIN is assembled from cached clips without running an engine.
  */
-export async function createPromptRenderer(opts: { maxCacheBytes?: number } = {}): Promise<CachingPromptRenderer> {
-  const engines = await startEngines();
+export async function createPromptRenderer(opts: { maxCacheBytes?: number; engineThread?: boolean } = {}): Promise<CachingPromptRenderer> {
+  // The engines run on a thread of their own unless asked not to (engine-thread.ts).
+  const engines = await (opts.engineThread === false ? startEnginesHere() : startEnginesInThread());
   const { flite, espeak } = engines;
   const cache = new ClipCache(opts.maxCacheBytes ?? DEFAULT_MAX_CACHE_BYTES);
   let syntheses = 0;
@@ -108,14 +108,6 @@ export async function createPromptRenderer(opts: { maxCacheBytes?: number } = {}
 }
 
 type ClipSource = (key: string, synthesize: () => Promise<Int16Array>) => Promise<Int16Array>;
-
-/** Both engines or neither: one that started is closed again (temp dir) if the other fails. */
-async function startEngines(): Promise<Record<EngineKind, SpeechEngine>> {
-  const [flite, espeak] = await Promise.allSettled([createFliteEngine(), createEspeakEngine()]);
-  if (flite.status === 'fulfilled' && espeak.status === 'fulfilled') return { flite: flite.value, espeak: espeak.value };
-  await Promise.all([flite, espeak].map((started) => (started.status === 'fulfilled' ? started.value.close() : undefined)));
-  throw flite.status === 'rejected' ? flite.reason : (espeak as PromiseRejectedResult).reason;
-}
 
 /** The message as a sequence of clips and pauses, in speaking order. */
 function planPrompt(textParts: readonly string[], pin: readonly string[]): PromptItem[] {

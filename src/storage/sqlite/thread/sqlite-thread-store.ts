@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startThread } from '../../../threads/start-thread.ts';
 import type { Store } from '../../../domain/ports.ts';
 import { errorFromWire, fromWire, toWire, type Call, type Reply } from './wire.ts';
 
@@ -28,7 +29,7 @@ void complete;
  * 4 and 16 measured the same or worse.
  */
 const CHUNK = 8;
-const ENTRY = new URL('./sqlite-thread-entry.mjs', import.meta.url);
+const WORKER = new URL('./sqlite-thread-worker.ts', import.meta.url);
 
 /**
  * The SQLite store on its own thread. better-sqlite3 is synchronous: in the server's thread
@@ -42,7 +43,10 @@ const ENTRY = new URL('./sqlite-thread-entry.mjs', import.meta.url);
  * STORE_UNAVAILABLE (a 503 to HTTP callers; whether their writes committed is unknown, as after
  * a crash) and the next call starts a new thread on the same file.
  */
-export function createThreadedSqliteStore(file: string, options: { pruneBatch?: number } = {}): Store {
+export function createThreadedSqliteStore(
+  file: string, options: { pruneBatch?: number } = {},
+  spawn: (data: Record<string, unknown>) => Worker = (data) => startThread(WORKER, data),
+): Store {
   let worker: Worker | undefined;
   let outbox: Call[] = [];
   let nextId = 1;
@@ -50,7 +54,7 @@ export function createThreadedSqliteStore(file: string, options: { pruneBatch?: 
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
 
   function start(): Worker {
-    const w = new Worker(ENTRY, { workerData: { file, options } });
+    const w = spawn({ file, options });
     w.on('message', (replies: Reply[]) => {
       for (const r of replies) {
         const p = pending.get(r.id);
