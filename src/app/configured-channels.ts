@@ -29,7 +29,13 @@ export interface ConfiguredChannelDeps {
 export async function buildConfiguredChannels(config: Config, deps: ConfiguredChannelDeps): Promise<Partial<Record<Medium, DeliveryChannel>>> {
   const out: Partial<Record<Medium, DeliveryChannel>> = {};
   if (config.email !== undefined) out.email = await createEmailChannel(parseSection(emailConfigSchema, config.email, 'email'), deps.channel);
-  if (config.sms !== undefined) out.sms = await createSmsChannel(parseSection(smsConfigSchema, config.sms, 'sms'), { ...deps.channel, logger: deps.logger, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}) });
+  if (config.sms !== undefined) {
+    // Receipts are matched through the store: any process on the database, or one started since
+    // the submit, can settle a receipt its bind receives (docs/sms.md).
+    out.sms = await createSmsChannel(parseSection(smsConfigSchema, config.sms, 'sms'), {
+      ...deps.channel, logger: deps.logger, receipts: deps.store, ...(deps.telemetry ? { telemetry: deps.telemetry } : {}),
+    });
+  }
   if (deps.voice && deps.pricing) {
     const { store } = deps;
     out.voice = createVoiceChannel(deps.voice, {

@@ -5,7 +5,9 @@ import { createLogger } from '../app/logger.ts';
 
 /** Opens open2fa for a one-shot command (no delivery loop, quiet logs), runs `fn`, closes. */
 export async function withOpen2fa<T>(command: Command, fn: (o: Open2fa) => Promise<T>, options: { worker?: boolean } = {}): Promise<T> {
-  const config = loadConfig({ file: command.optsWithGlobals().config });
+  // A one-shot command is a few statements: SQLite stays in the command's thread, no worker thread
+  // to start (docs/storage.md#sqlite-thread).
+  const config = loadConfig({ file: command.optsWithGlobals().config, overrides: { sqliteThread: false } });
   const o = await createOpen2fa(config, { logger: createLogger('warn'), worker: options.worker ?? false, bootstrap: false });
   try {
     return await fn(o);

@@ -144,6 +144,22 @@ export interface Store {
   addOptOut(accountId: string, address: string, landingPageId: string | null, now: number): Promise<void>;
   isOptedOut(accountId: string, address: string): Promise<boolean>;
 
+  // SMS delivery receipts: which delivery an SMSC message id belongs to, shared by every process
+  // (a receipt may reach any process bound to the SMSC account, or one started since the submit)
+  /**
+   * Expects one final receipt per part (`messageIds`, as the SMSC `smsc` answered them, already
+   * normalised by the caller) for the delivery until `expiresAt`. Idempotent: an id expected
+   * already is re-pointed to this delivery and expiry.
+   */
+  expectReceipts(deliveryId: string, smsc: string, messageIds: string[], expiresAt: number): Promise<void>;
+  /**
+   * Applies one final receipt; undefined when the id is not expected (unknown, settled already,
+   * or pruned after expiring). `delivered` removes that part, and `decided` is true once no part
+   * of the delivery remains; a failed part removes every part and decides at once (the first
+   * failure decides). Atomic across processes: of concurrent receipts, exactly one decides.
+   */
+  settleReceipt(smsc: string, messageId: string, delivered: boolean): Promise<{ deliveryId: string; decided: boolean } | undefined>;
+
   // Housekeeping
   pruneBefore(now: number, retentionMs: number): Promise<number>;
 

@@ -83,7 +83,10 @@ test('web console in a browser: sign in → app → voice template → preview �
     await voice.selectOption({ index: 2 });
     await create.getByLabel('Speech rate').fill('1.2');
     await create.getByRole('button', { name: 'Create template' }).click();
-    await page.getByRole('heading', { name: 'Template', level: 2 }).waitFor();
+    // The template page once the POST answered (a heading named "Template" alone also matches the
+    // form's own "New SMS / voice template", so it cannot tell the two pages apart).
+    await page.waitForURL(/\/templates\/[^/]+$/);
+    await page.getByRole('heading', { name: 'Template', level: 2, exact: true }).waitFor();
     messageId = decodeURIComponent(/\/templates\/([^/]+)$/.exec(page.url())?.[1] ?? '');
     const stored = (await h.call('GET', `/2fa/2/applications/${appId}/messages/${messageId}`)).body;
     assert.equal(stored.speechRate, 1.2);

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { storeReceiptBook } from '../../src/channels/sms/receipt-book.ts';
 import { ReceiptTracker, isDeliveryReceipt, parseReceipt, receiptFieldsOf, receiptReport } from '../../src/channels/sms/receipts.ts';
+import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
 
 const receiptText = (id: string, stat: string, err = '000') =>
   `id:${id} sub:001 dlvrd:001 submit date:2611251200 done date:2611251201 stat:${stat} err:${err} text:Your PIN is stat:DELIVRD`;
@@ -102,4 +107,37 @@ test('tracker: expectations expire after the TTL (nothing reported) and are capp
   assert.equal(tracker.size, 5);
   assert.equal(tracker.settle({ messageId: 'm0', stat: 'DELIVRD', err: '000' }), undefined, 'the oldest were dropped');
   assert.equal(tracker.settle({ messageId: 'm7', stat: 'DELIVRD', err: '000' })?.deliveryId, 'd7');
+});
+
+test('tracker: the same id on two SMSCs belongs to two deliveries', () => {
+  const { tracker } = trackerAt();
+  tracker.expect('on-a', ['7'], 'a');
+  tracker.expect('on-b', ['7'], 'b');
+  assert.equal(tracker.settle({ messageId: '7', stat: 'DELIVRD', err: '000' }, 'b')?.deliveryId, 'on-b');
+  assert.equal(tracker.settle({ messageId: '7', stat: 'DELIVRD', err: '000' }, 'a')?.deliveryId, 'on-a');
+});
+
+test('store book: early receipts wait in memory; sweep finds those another process expected since', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'open2fa-receipt-book-'));
+  const store = createSqliteStore(join(dir, 'open2fa.sqlite'));
+  try {
+    await store.migrate();
+    const book = storeReceiptBook(store, { ttlMs: 60_000, now: Date.now });
+    // Beats its own submit_sm_resp: applied when this process expects the id.
+    assert.equal(await book.settle('a', { messageId: 'E1', stat: 'DELIVRD', err: '000' }), undefined);
+    assert.equal((await book.expect('d1', 'a', ['e1']))?.report.status, 'DELIVERED_TO_HANDSET');
+    // Interim receipts are neither applied nor kept.
+    await book.expect('d2', 'a', ['i1']);
+    assert.equal(await book.settle('a', { messageId: 'i1', stat: 'ENROUTE', err: '000' }), undefined);
+    assert.equal((await book.settle('a', { messageId: 'I1', stat: 'UNDELIV', err: '001' }))?.report.status, 'UNDELIVERABLE_NOT_DELIVERED');
+    // Beats the expectation ANOTHER process writes: this process's sweep asks the store again.
+    assert.equal(await book.settle('a', { messageId: 'x1', stat: 'DELIVRD', err: '000' }), undefined);
+    assert.deepEqual(await book.sweep(), []);
+    await store.expectReceipts('d3', 'a', ['x1'], Date.now() + 60_000);
+    assert.deepEqual((await book.sweep()).map((s) => [s.smsc, s.deliveryId, s.report.status]), [['a', 'd3', 'DELIVERED_TO_HANDSET']]);
+    assert.deepEqual(await book.sweep(), [], 'applied once');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -117,6 +117,26 @@ await whenPostgres('Store contract: postgres', () => {
       assert.equal(pg.types.getTypeParser(20, 'text')('9007199254740993'), '9007199254740993');
     });
 
+    test('two processes settling the two parts of one SMS at once: exactly one decides, every time', async () => {
+      const schema = nextSchema();
+      // Two stores, two pools: two open2fa processes whose binds each got one part's receipt.
+      const [a, b] = [createPostgresStore(url, { schema, poolSize: 2 }), createPostgresStore(url, { schema, poolSize: 2 })];
+      try {
+        await a.migrate();
+        await b.migrate();
+        for (let round = 0; round < 20; round++) {
+          const deliveryId = `d${round}`;
+          await a.expectReceipts(deliveryId, 'primary', [`${round}-1`, `${round}-2`], T0 + MINUTE);
+          const settled = await Promise.all([a.settleReceipt('primary', `${round}-1`, true), b.settleReceipt('primary', `${round}-2`, true)]);
+          assert.deepEqual(settled.map((s) => s?.deliveryId), [deliveryId, deliveryId], `round ${round}`);
+          assert.equal(settled.filter((s) => s?.decided).length, 1, `round ${round}: ${JSON.stringify(settled)}`);
+        }
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+        await dropSchema(schema);
+      }
+    });
+
     test('schema names are checked before use', () => {
       assert.throws(() => createPostgresStore(url, { schema: 'x; DROP TABLE pins' }), /Invalid PostgreSQL schema name/);
     });

@@ -23,7 +23,7 @@ import { PG_URL, whenPostgres } from '../scale/lib.ts';
 
 interface Recorded { label: string; sql: string; params: unknown[] }
 const TABLES = ['accounts', 'api_keys', 'applications', 'templates', 'pins', 'deliveries', 'rate_limits', 'idempotency_keys',
-  'sandbox_messages', 'webhook_events', 'email_contents', 'email_optouts', 'charges'];
+  'sandbox_messages', 'webhook_events', 'email_contents', 'email_optouts', 'charges', 'sms_receipts'];
 
 /** Calls each hot store method once, labelled; `mark` sets the label the recorder files statements under. */
 async function exercise(store: Store, mark: (label: string) => void): Promise<void> {
@@ -58,6 +58,9 @@ async function exercise(store: Store, mark: (label: string) => void): Promise<vo
   await run('webhooks: claim', () => store.claimWebhooks('w', now, MINUTE, 10));
   await run('webhooks: list', () => store.listWebhooks(delivery.id));
   await run('charges', () => store.listCharges(owner.accountId, 20));
+  await run('SMS receipts: expect', () => store.expectReceipts(delivery.id, 'smsc-a', ['m1', 'm2'], now + DAY));
+  await run('SMS receipts: settle a delivered part', () => store.settleReceipt('smsc-a', 'm1', true));
+  await run('SMS receipts: settle a failed part', () => store.settleReceipt('smsc-a', 'm2', false));
   await run('prune', () => store.pruneBefore(now, DAY));
 }
 

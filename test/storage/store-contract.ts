@@ -7,6 +7,7 @@ import { consoleContract } from './contract/console-contract.ts';
 import { extrasContract } from './contract/extras-contract.ts';
 import { pinsContract } from './contract/pins-contract.ts';
 import { queueContract } from './contract/queue-contract.ts';
+import { receiptsContract } from './contract/receipts-contract.ts';
 import { sandboxContract } from './contract/sandbox-contract.ts';
 import type { ContractContext } from './contract/fixtures.ts';
 
@@ -59,5 +60,6 @@ export function runStoreContract(name: string, makeStore: MakeStore): void {
     extrasContract(ctx);
     concurrencyContract(ctx);
     consoleContract(ctx);
+    receiptsContract(ctx);
   });
 }

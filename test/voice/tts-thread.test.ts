@@ -50,3 +50,13 @@ test('a closed renderer stops its thread and refuses new work', async () => {
   await threaded.close();
   await assert.rejects(threaded.render(PROMPTS[0] as PromptRequest), /closed/);
 });
+
+test('closing while a synthesis is in flight waits for the thread to end', async () => {
+  // The late answer of the synthesis in flight used to let go of the thread handle while close()
+  // still waited for the thread to exit: the process ran out of work with close() pending.
+  const threaded = await createPromptRenderer();
+  const inFlight = threaded.renderUncached(PROMPTS[1] as PromptRequest).then(() => 'rendered', () => 'refused');
+  await new Promise((r) => setTimeout(r, 5));
+  await threaded.close();
+  assert.match(await inFlight, /rendered|refused/);
+});

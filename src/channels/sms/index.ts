@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { ChannelError, type ChannelDeps, type DeliveryChannel } from '../contract.ts';
-import { startSmsChannel } from './sms-channel.ts';
-import type { SmsLogger } from './smpp-session.ts';
-import type { ChannelTelemetry } from '../telemetry.ts';
+import { ChannelError, type DeliveryChannel } from '../contract.ts';
+import { startSmsChannel, type SmsChannelDeps } from './sms-channel.ts';
 
 /**
  * SMS over SMPP v3.4: configuration, its schema, and the channel factory.
@@ -112,12 +110,12 @@ export const smsConfigSchema: z.ZodType<SmsConfig> = z
  *
  * @throws ChannelError INVALID_CONFIG when `config` does not pass {@link smsConfigSchema}.
  * @example
- * const sms = await createSmsChannel(config, { report: (id, r) => store.record(id, r), now: Date.now, logger });
+ * const sms = await createSmsChannel(config, { report: (id, r) => worker.report(id, r), now: Date.now, logger, receipts: store });
  * await sms.send(message, AbortSignal.timeout(30_000));  // { status: 'PENDING_ENROUTE', final: false, … }
  */
 export async function createSmsChannel(
   config: SmsConfig,
-  deps: ChannelDeps & { logger?: SmsLogger; telemetry?: ChannelTelemetry },
+  deps: SmsChannelDeps,
 ): Promise<DeliveryChannel & { stats(): { windowInUse: number; connected: number } }> {
   const parsed = smsConfigSchema.safeParse(config);
   if (!parsed.success) {

@@ -108,9 +108,66 @@ export function receiptReport(receipt: ParsedReceipt): DeliveryReport {
   };
 }
 
+/** A delivery decided by its receipts: the report to record late. */
+export interface Settlement {
+  deliveryId: string;
+  report: DeliveryReport;
+}
+
+/** SMSCs differ in case for hex ids between submit_sm_resp and the receipt. The one place ids are normalised. */
+export function normalizeId(id: string): string {
+  return id.trim().toLowerCase();
+}
+
+/** Message ids are unique per SMSC only: two SMSCs may both answer "7". */
+function receiptKey(smsc: string, messageId: string): string {
+  return `${smsc}\n${normalizeId(messageId)}`;
+}
+
+/** Receipts that arrive before their submit_sm_resp was processed wait this long, at most this many. */
+const EARLY_RECEIPT_TTL_MS = 5 * 60_000;
+const EARLY_RECEIPT_MAX = 1_000;
+
+/**
+ * Receipts nobody expected (yet): an SMSC may send the receipt before the submit_sm_resp is
+ * processed. Kept in process memory for a few minutes, oldest dropped first.
+ */
+export class EarlyReceipts {
+  private readonly byKey = new Map<string, { smsc: string; receipt: ParsedReceipt; at: number }>();
+
+  constructor(private readonly now: () => number) {}
+
+  remember(smsc: string, receipt: ParsedReceipt): void {
+    const key = receiptKey(smsc, receipt.messageId);
+    this.byKey.delete(key); // a repeated receipt moves to the end: insertion order stays age order
+    this.byKey.set(key, { smsc, receipt, at: this.now() });
+    if (this.byKey.size > EARLY_RECEIPT_MAX) this.byKey.delete(this.byKey.keys().next().value as string);
+  }
+
+  take(smsc: string, messageId: string): ParsedReceipt | undefined {
+    const key = receiptKey(smsc, messageId);
+    const entry = this.byKey.get(key);
+    this.byKey.delete(key);
+    return entry?.receipt;
+  }
+
+  /** Drops the old ones; insertion order is age order, so stop at the first young one. */
+  sweep(): void {
+    const now = this.now();
+    for (const [key, entry] of this.byKey) {
+      if (entry.at + EARLY_RECEIPT_TTL_MS > now) break;
+      this.byKey.delete(key);
+    }
+  }
+
+  waiting(): { smsc: string; receipt: ParsedReceipt }[] {
+    return [...this.byKey.values()];
+  }
+}
+
 interface Expectation {
   deliveryId: string;
-  /** Message ids of the parts whose final receipt has not arrived yet. */
+  /** Keys (SMSC + message id) of the parts whose final receipt has not arrived yet. */
   outstanding: Set<string>;
   expiresAt: number;
 }
@@ -122,69 +179,65 @@ export interface ReceiptTrackerOptions {
   maxIds?: number;
 }
 
-/** Receipts that arrive before their submit_sm_resp was processed wait this long, at most this many. */
-const EARLY_RECEIPT_TTL_MS = 5 * 60_000;
-const EARLY_RECEIPT_MAX = 1_000;
-
 /**
- * Message id → delivery, bounded in time (ttlMs) and size (maxIds).
+ * Message id → delivery in process memory, bounded in time (ttlMs) and size (maxIds): the
+ * receipt book of a channel without a store (see receipt-book.ts for the shared one).
  *
  * A multipart text is DELIVERED only when every part's receipt says DELIVRD; the first part that
  * fails decides at once and the other parts' receipts are then ignored. An expectation that times
  * out is dropped silently: the delivery keeps its interim status.
  */
 export class ReceiptTracker {
-  private readonly byMessageId = new Map<string, Expectation>();
-  private readonly early = new Map<string, { receipt: ParsedReceipt; at: number }>();
+  private readonly byKey = new Map<string, Expectation>();
+  private readonly early: EarlyReceipts;
   private readonly maxIds: number;
 
   constructor(private readonly options: ReceiptTrackerOptions) {
     this.maxIds = options.maxIds ?? 500_000;
+    this.early = new EarlyReceipts(options.now);
   }
 
   get size(): number {
-    return this.byMessageId.size;
+    return this.byKey.size;
   }
 
   /** Track the parts of one accepted delivery; returns a settlement if early receipts finish it. */
-  expect(deliveryId: string, messageIds: string[]): { deliveryId: string; report: DeliveryReport } | undefined {
+  expect(deliveryId: string, messageIds: string[], smsc = ''): Settlement | undefined {
     this.sweep();
     const expectation: Expectation = {
       deliveryId,
-      outstanding: new Set(messageIds.map(normalizeId)),
+      outstanding: new Set(messageIds.map((id) => receiptKey(smsc, id))),
       expiresAt: this.options.now() + this.options.ttlMs,
     };
-    for (const id of expectation.outstanding) {
-      this.forget(id); // a reused id moves to the end, keeping insertion order = expiry order
-      this.byMessageId.set(id, expectation);
+    for (const key of expectation.outstanding) {
+      this.forget(key); // a reused id moves to the end, keeping insertion order = expiry order
+      this.byKey.set(key, expectation);
     }
-    while (this.byMessageId.size > this.maxIds) this.forget(this.byMessageId.keys().next().value as string);
-    let settled: { deliveryId: string; report: DeliveryReport } | undefined;
-    for (const id of [...expectation.outstanding]) {
-      const waiting = this.early.get(id);
-      if (!waiting) continue;
-      this.early.delete(id);
-      settled ??= this.settle(waiting.receipt);
+    while (this.byKey.size > this.maxIds) this.forget(this.byKey.keys().next().value as string);
+    let settled: Settlement | undefined;
+    for (const id of messageIds) {
+      const waiting = this.early.take(smsc, id);
+      if (waiting) settled ??= this.settle(waiting, smsc);
     }
     return settled;
   }
 
   /** Apply a receipt; returns the delivery's final report once it is decided. */
-  settle(receipt: ParsedReceipt): { deliveryId: string; report: DeliveryReport } | undefined {
+  settle(receipt: ParsedReceipt, smsc = ''): Settlement | undefined {
     if (isInterimStat(receipt.stat)) return undefined;
-    const id = normalizeId(receipt.messageId);
-    const expectation = this.byMessageId.get(id);
+    const key = receiptKey(smsc, receipt.messageId);
+    const expectation = this.byKey.get(key);
     if (!expectation) {
-      this.rememberEarly(id, receipt);
+      this.early.remember(smsc, receipt);
       return undefined;
     }
     const delivered = receipt.stat === 'DELIVRD';
     if (delivered) {
-      expectation.outstanding.delete(id);
-      this.byMessageId.delete(id);
+      expectation.outstanding.delete(key);
+      this.byKey.delete(key);
       if (expectation.outstanding.size > 0) return undefined;
     } else {
-      for (const other of expectation.outstanding) this.byMessageId.delete(other);
+      for (const other of expectation.outstanding) this.byKey.delete(other);
       expectation.outstanding.clear();
     }
     return { deliveryId: expectation.deliveryId, report: receiptReport(receipt) };
@@ -193,28 +246,15 @@ export class ReceiptTracker {
   /** Drop expired expectations. Insertion order is expiry order (one TTL), so stop at the first live one. */
   sweep(): void {
     const now = this.options.now();
-    for (const [id, expectation] of this.byMessageId) {
+    for (const [key, expectation] of this.byKey) {
       if (expectation.expiresAt > now) break;
-      this.forget(id);
+      this.forget(key);
     }
-    for (const [id, entry] of this.early) {
-      if (entry.at + EARLY_RECEIPT_TTL_MS > now) break;
-      this.early.delete(id);
-    }
+    this.early.sweep();
   }
 
-  private forget(id: string): void {
-    this.byMessageId.get(id)?.outstanding.delete(id);
-    this.byMessageId.delete(id);
+  private forget(key: string): void {
+    this.byKey.get(key)?.outstanding.delete(key);
+    this.byKey.delete(key);
   }
-
-  private rememberEarly(id: string, receipt: ParsedReceipt): void {
-    this.early.set(id, { receipt, at: this.options.now() });
-    if (this.early.size > EARLY_RECEIPT_MAX) this.early.delete(this.early.keys().next().value as string);
-  }
-}
-
-/** SMSCs differ in case for hex ids between submit_sm_resp and the receipt. */
-function normalizeId(id: string): string {
-  return id.trim().toLowerCase();
 }

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelError, type ChannelDeps, type ChannelErrorCode, type DeliveryChannel, type DeliveryReport, type OutboundMessage } from '../contract.ts';
 import { classifySubmitStatus, describeStatus, formatStatus } from './command-status.ts';
 import { encodeSms, type EncodedSms } from './encoding.ts';
+import { memoryReceiptBook, storeReceiptBook, type ReceiptBook, type ReceiptStore } from './receipt-book.ts';
 import { ReceiptTracker, isDeliveryReceipt, parseReceipt, receiptFieldsOf } from './receipts.ts';
 import { createRouter, destinationAddress, maskNumber, senderAddress, type SmppAddress, type SmsRoute } from './routing.ts';
 import { SmppLinkError, SmppSession, type SmscSettings, type SmsLogger } from './smpp-session.ts';
@@ -30,7 +31,15 @@ export const THROTTLE_BACKOFF_MS = 250;
 
 export type SmsChannel = DeliveryChannel & { stats(): { windowInUse: number; connected: number } };
 
-export type SmsChannelDeps = ChannelDeps & { logger?: SmsLogger; telemetry?: ChannelTelemetry };
+export type SmsChannelDeps = ChannelDeps & {
+  logger?: SmsLogger;
+  telemetry?: ChannelTelemetry;
+  /**
+   * Where receipts find their delivery (the Store): shared by every process on the database and
+   * kept across restarts. Without it, a map in this process's memory.
+   */
+  receipts?: ReceiptStore;
+};
 
 type PartsOutcome = { kind: 'accepted'; messageIds: string[] } | { kind: 'rejected'; status: number; part: number };
 
@@ -77,8 +86,13 @@ function abortError(signal: AbortSignal): ChannelError {
 export async function startSmsChannel(config: SmsConfig, deps: SmsChannelDeps): Promise<SmsChannel> {
   const { logger } = deps;
   const receiptTtlMs = config.receiptTimeoutMs ?? DEFAULT_RECEIPT_TIMEOUT_MS;
-  const tracker = new ReceiptTracker({ ttlMs: receiptTtlMs, now: deps.now });
-  const sweepTimer = setInterval(() => tracker.sweep(), Math.min(60_000, receiptTtlMs)).unref();
+  const book: ReceiptBook = deps.receipts
+    ? storeReceiptBook(deps.receipts, { ttlMs: receiptTtlMs, now: deps.now })
+    : memoryReceiptBook(new ReceiptTracker({ ttlMs: receiptTtlMs, now: deps.now }));
+  const sweepTimer = setInterval(() => void book.sweep().then(
+    (decided) => { for (const s of decided) reportLate(s.deliveryId, s.report, s.smsc); },
+    (error: unknown) => logger?.warn({ error: String(error) }, 'retrying early delivery receipts failed'),
+  ), Math.min(60_000, receiptTtlMs)).unref();
   const sessions = new Map(config.smscs.map((smsc) => [smsc.name, new SmppSession(settingsOf(smsc), { onDeliverSm, logger })] as const));
   const routes: SmsRoute[] = config.routes.length > 0 ? config.routes : [{ prefix: '', smscs: config.smscs.map((s) => s.name) }];
   const route = createRouter(routes);
@@ -95,8 +109,12 @@ export async function startSmsChannel(config: SmsConfig, deps: SmsChannelDeps): 
     }
     const receipt = parseReceipt(receiptFieldsOf(pdu));
     if (!receipt) return logger?.warn({ smsc }, 'unreadable delivery receipt');
-    const settled = tracker.settle(receipt);
-    if (settled) reportLate(settled.deliveryId, settled.report, smsc);
+    // The receipt is acknowledged at once either way; a store failure loses it (logged), and the
+    // delivery then ends as UNKNOWN after the receipt timeout, as if the receipt never came.
+    void book.settle(smsc, receipt).then(
+      (settled) => { if (settled) reportLate(settled.deliveryId, settled.report, smsc); },
+      (error: unknown) => logger?.warn({ smsc, messageId: receipt.messageId, error: String(error) }, 'matching a delivery receipt failed; receipt dropped'),
+    );
   }
 
   function reportLate(deliveryId: string, report: DeliveryReport, smsc: string): void {
@@ -105,6 +123,21 @@ export async function startSmsChannel(config: SmsConfig, deps: SmsChannelDeps): 
       deps.report(deliveryId, report);
     } catch (error) {
       logger?.warn({ smsc, deliveryId, error: String(error) }, 'reporting a delivery receipt failed');
+    }
+  }
+
+  /**
+   * Notes the accepted parts in the receipt book. Outside the failover: the SMSC took the text, so
+   * a failure here must not send it again elsewhere; it is logged, and the delivery ends as
+   * UNKNOWN after the receipt timeout unless its receipt is matched after all.
+   */
+  async function expectReceipts(deliveryId: string, smsc: string, messageIds: string[], log: object): Promise<void> {
+    try {
+      const early = await book.expect(deliveryId, smsc, messageIds);
+      // Reported after send() has answered, so the final report follows the submit's PENDING one.
+      if (early) setImmediate(() => reportLate(early.deliveryId, early.report, smsc));
+    } catch (error) {
+      logger?.warn({ ...log, smsc, error: String(error) }, 'recording the receipt expectation failed; the submit stands');
     }
   }
 
@@ -183,8 +216,7 @@ export async function startSmsChannel(config: SmsConfig, deps: SmsChannelDeps): 
           const detail = `${describeStatus(outcome.status)}${parts > 1 ? ` on part ${outcome.part} of ${parts}` : ''}`;
           return { status: 'UNDELIVERABLE_REJECTED_OPERATOR', final: true, reached: false, resultCode: formatStatus(outcome.status), detail, sender };
         }
-        const early = tracker.expect(message.deliveryId, outcome.messageIds.filter(Boolean));
-        if (early) setImmediate(() => reportLate(early.deliveryId, early.report, session.name));
+        await expectReceipts(message.deliveryId, session.name, outcome.messageIds.filter(Boolean), log);
         logger?.info({ ...log, smsc: session.name, parts, encoding: encoded.encoding, messageId: outcome.messageIds[0] }, 'SMS accepted by SMSC');
         return {
           status: 'PENDING_ENROUTE', final: false, reached: true, resultCode: formatStatus(0),

@@ -43,7 +43,7 @@ export function registerServeCommands(program: Command): void {
   program.command('migrate')
     .description('apply database migrations and exit')
     .action(async (_opts: unknown, cmd: Command) => {
-      const config = loadConfig({ file: cmd.optsWithGlobals().config });
+      const config = loadConfig({ file: cmd.optsWithGlobals().config, overrides: { sqliteThread: false } });
       const o = await createOpen2fa(config, { logger: createLogger('warn'), worker: false, bootstrap: false });
       console.log(`migrations applied (${o.store.kind})`);
       await o.close(0);

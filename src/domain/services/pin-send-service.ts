@@ -82,7 +82,7 @@ export function createPinSendService(deps: SendDeps) {
   }
 
   /** Same PIN, same pinId, TTL not extended, counts toward the send limits (decisions #7). */
-  async function resend(req: SendRequest & { pinId: string }): Promise<SendResponse> {
+  async function resend(req: Omit<SendRequest, 'to'> & { pinId: string }): Promise<SendResponse> {
     const pin = await store.getPin(req.accountId, req.pinId);
     if (!pin) throw notFound(`PIN ${req.pinId} not found`);
     const now = clock.now();

@@ -26,7 +26,7 @@ export function registerPinSendRoutes(app: FastifyInstance, s: HttpServices): vo
   const resendOver = (medium: Medium) => async (req: FastifyRequest<{ Params: PinParams }>) => {
     const body = parse(medium === 'email' ? resendEmailPinSchema : resendPinSchema, bodyOf(req.body, true), 'body');
     return s.sender.resend({
-      accountId: principalOf(req).accountId, medium, pinId: req.params.pinId, to: '',
+      accountId: principalOf(req).accountId, medium, pinId: req.params.pinId,
       ...(body.placeholders ? { placeholders: body.placeholders } : {}),
       ...('trackDelivery' in body && body.trackDelivery !== undefined ? { trackDelivery: body.trackDelivery } : {}),
       ...withIdempotency(req),

@@ -118,6 +118,8 @@ export function createPostgresQueue(db: PgDatabase): QueueMethods {
         n += await tx.execute('DELETE FROM idempotency_keys WHERE expires_at < $1', [now]);
         // Delivery reports sent (or given up) longer ago than the retention; pending ones stay.
         n += await tx.execute("DELETE FROM webhook_events WHERE state <> 'pending' AND updated_at < $1", [cutoff]);
+        // Receipts no longer awaited (their delivery timed out as UNKNOWN): by the expiry index.
+        n += await tx.execute('DELETE FROM sms_receipts WHERE expires_at < $1', [now]);
         return n;
       });
     },

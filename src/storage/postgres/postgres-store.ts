@@ -8,6 +8,7 @@ import { createPostgresExtras } from './postgres-extras.ts';
 import { createPostgresPins } from './postgres-pins.ts';
 import { createPostgresQueue } from './postgres-queue.ts';
 import { createPostgresConsole } from './postgres-console.ts';
+import { createPostgresReceipts } from './postgres-receipts.ts';
 
 export { isStoreUnavailable, StoreUnavailableError } from './postgres-errors.ts';
 export type { PgOptions as PostgresStoreOptions } from './postgres-database.ts';
@@ -85,6 +86,7 @@ export function createPostgresStore(url: string, opts: PgOptions = {}): Store {
     ...createPostgresQueue(db),
     ...createPostgresExtras(db),
     ...createPostgresConsole(db),
+    ...createPostgresReceipts(db),
   };
 }
 

@@ -40,6 +40,8 @@ export function createSqliteRetention(db: SqliteDb, batch = 500): Pick<Store, 'p
     { run: rowBatch('idempotency_keys', 'expires_at < ?'), at: 'now' },
     // Delivery reports sent (or given up) longer ago than the retention; pending ones stay.
     { run: rowBatch('webhook_events', "state <> 'pending' AND updated_at < ?"), at: 'cutoff' },
+    // Receipts no longer awaited (their delivery timed out as UNKNOWN): by the expiry index.
+    { run: rowBatch('sms_receipts', 'expires_at < ?'), at: 'now' },
   ] as const;
 
   const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -9,6 +9,7 @@ import { createSqliteQueue } from './sqlite-queue.ts';
 import { createSqliteRetention } from './sqlite-retention.ts';
 import { createSqliteExtras } from './sqlite-extras.ts';
 import { createSqliteConsole } from './sqlite-console.ts';
+import { createSqliteReceipts } from './sqlite-receipts.ts';
 
 type Row = Record<string, unknown>;
 
@@ -73,6 +74,7 @@ export function createSqliteStore(file: string, opts: { pruneBatch?: number } = 
     ...createSqliteRetention(db, opts.pruneBatch),
     ...createSqliteExtras(db),
     ...createSqliteConsole(db),
+    ...createSqliteReceipts(db),
   };
 }
 

@@ -34,6 +34,12 @@ export interface FakeSmsc {
   /** Accepted message ids in order. */
   messageIds: string[];
   enquireLinks: number;
+  /**
+   * Push a receipt for an accepted message on the bind of the client that bound `bind`-th among
+   * those still connected (negative counts from the newest), like an SMSC that hands receipts to
+   * any bind of the account.
+   */
+  pushReceipt(messageId: string, stat: string, bind: number): void;
   /** Destroy every client socket (the SMSC "drops the bind"). */
   dropSessions(): void;
   close(): Promise<void>;
@@ -44,16 +50,23 @@ const MESSAGE_STATE: Record<string, number> = { DELIVRD: 2, EXPIRED: 3, DELETED:
 export async function startFakeSmsc(options: FakeSmscOptions = {}): Promise<FakeSmsc> {
   const { systemId = 'open2fa', password = 'secret', responseDelayMs = 0 } = options;
   const sessions = new Set<smpp.Session>();
+  // Bound sessions in bind order, and the submit behind each accepted message id.
+  const bound: smpp.Session[] = [];
+  const submitOf = new Map<string, smpp.PDU>();
   let outstanding = 0;
   let counter = 0;
 
   const server = smpp.createServer((session) => {
     sessions.add(session);
-    session.on('close', () => sessions.delete(session));
+    session.on('close', () => {
+      sessions.delete(session);
+      if (bound.includes(session)) bound.splice(bound.indexOf(session), 1);
+    });
     session.on('error', () => session.destroy());
     session.on('bind_transceiver', (pdu: smpp.PDU) => {
       const accepted = pdu.system_id === systemId && pdu.password === password;
       smsc.binds.push({ systemId: String(pdu.system_id), password: String(pdu.password), systemType: String(pdu.system_type), accepted });
+      if (accepted) bound.push(session);
       session.send(pdu.response({ command_status: accepted ? 0 : smpp.errors.ESME_RINVPASWD ?? 0x0e }));
     });
     session.on('enquire_link', (pdu: smpp.PDU) => {
@@ -73,6 +86,7 @@ export async function startFakeSmsc(options: FakeSmscOptions = {}): Promise<Fake
         if (status !== 0) return void session.send(pdu.response({ command_status: status }));
         const messageId = `fake-${++counter}`;
         smsc.messageIds.push(messageId);
+        submitOf.set(messageId, pdu);
         session.send(pdu.response({ message_id: messageId }));
         const stat = options.receiptStat?.(pdu);
         if (stat) setTimeout(() => sendReceipt(session, pdu, messageId, stat), 5);
@@ -102,6 +116,12 @@ export async function startFakeSmsc(options: FakeSmscOptions = {}): Promise<Fake
     maxOutstanding: 0,
     messageIds: [],
     enquireLinks: 0,
+    pushReceipt: (messageId, stat, bind) => {
+      const session = bound.at(bind);
+      const submit = submitOf.get(messageId.toLowerCase()); // the test may write the id in another case
+      if (!session || !submit) throw new Error(`no bind ${bind} or no message ${messageId}`);
+      sendReceipt(session, submit, messageId, stat);
+    },
     dropSessions: () => {
       for (const session of sessions) session.destroy();
     },

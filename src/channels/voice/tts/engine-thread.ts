@@ -37,6 +37,7 @@ export async function startEnginesInThread(): Promise<Engines> {
   let nextId = 1;
   let stopped: Error | undefined;
   let failure: Error | undefined;
+  let closing: Promise<void> | undefined;
   worker.on('message', (m: EngineReply) => {
     if (!('id' in m)) return;
     const p = pending.get(m.id);
@@ -44,7 +45,9 @@ export async function startEnginesInThread(): Promise<Engines> {
     pending.delete(m.id);
     if ('error' in m) p.reject(new Error(m.error));
     else p.resolve({ samples: m.samples, sampleRate: m.sampleRate });
-    if (pending.size === 0) worker.unref(); // an idle synthesizer does not keep the process alive
+    // An idle synthesizer does not keep the process alive — unless it is closing: then the process
+    // waits for the thread to end (a late answer must not undo that).
+    if (pending.size === 0 && !closing) worker.unref();
   });
   worker.on('error', (err) => { failure = err; });
   worker.on('exit', (code) => {
@@ -61,7 +64,6 @@ export async function startEnginesInThread(): Promise<Engines> {
     worker.ref();
     worker.postMessage({ id, kind, text, voice, rate } satisfies EngineRequest);
   });
-  let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     if (stopped) return;
     worker.ref();

@@ -13,8 +13,8 @@ const METHODS = [
   'retryLater', 'listDeliveries', 'getDelivery', 'expireWaiting', 'countQueued', 'insertSandboxMessage',
   'listSandboxMessages', 'getSandboxAudio', 'setCreditBalance', 'addCredits', 'reserveCredits', 'listCharges',
   'enqueueWebhook', 'claimWebhooks', 'finishWebhook', 'listWebhooks', 'createEmailContent', 'updateEmailContent',
-  'getEmailContent', 'listEmailContents', 'addOptOut', 'isOptedOut', 'pruneBefore', 'accountActivity', 'listRecentPins',
-  'listRecentSandboxMessages',
+  'getEmailContent', 'listEmailContents', 'addOptOut', 'isOptedOut', 'expectReceipts', 'settleReceipt', 'pruneBefore',
+  'accountActivity', 'listRecentPins', 'listRecentSandboxMessages',
 ] as const;
 type Method = Exclude<keyof Store, 'kind'>;
 type Missing = Exclude<Method, (typeof METHODS)[number]>;
@@ -63,7 +63,7 @@ export function createThreadedSqliteStore(
         if (r.ok) p.resolve(fromWire(r.value));
         else p.reject(errorFromWire(r.error));
       }
-      if (pending.size === 0) w.unref(); // an idle store does not keep the process alive
+      if (pending.size === 0 && !closed) w.unref(); // an idle store does not keep the process alive; a closing one does
     });
     let failure: Error | undefined;
     w.on('error', (err) => { failure = err; });
