@@ -22,7 +22,7 @@ const HTML_PAGES = /^\/optout\//;
 const NOT_JSON = [
   { path: /^\/metrics\/?(\?|$)/, type: /^text\/plain; version=0\.0\.4/ },
   { path: /^\/console(\/?(\?|$)|\/assets\/)/, type: /^(text\/html|text\/css|text\/javascript|application\/javascript)/ },
-  { path: /\/preview\.wav(\?|$)/, type: /^audio\/(wav|x-wav)/ },
+  { path: /\/preview\.wav\/?(\?|$)/, type: /^audio\/(wav|x-wav)/ },
 ];
 
 function routesFromSource(): Route[] {
