@@ -179,6 +179,9 @@ async function measure(s: Setup): Promise<Measured> {
   return m;
 }
 
+/** Requests per CPU-second that open2fa and PostgreSQL used together, per run. */
+const perCore = (cpu: Cpu[], rps: number[]) => cpu.map((c, i) => (rps[i] as number) / Math.max(0.01, c.servers + c.postgres));
+
 /** Cores each party used (medians over the runs) and the CPU milliseconds one request cost open2fa and PostgreSQL. */
 const fmtCpu = (cs: Cpu[], rps: number[]) => {
   const med = (f: (c: Cpu) => number) => median(cs.map(f));
@@ -214,7 +217,6 @@ export async function benchPostgres(): Promise<BenchSection> {
     figures.push({ name: `${name}: verify p99 at that load`, unit: 'ms', runs: m.verifyP99 });
     // Requests per CPU-second of open2fa + PostgreSQL together: equal for one and two processes
     // means a second process adds no cross-process cost, so throughput grows with the cores given.
-    const perCore = (cpu: Cpu[], rps: number[]) => cpu.map((c, i) => (rps[i] as number) / Math.max(0.01, c.servers + c.postgres));
     if (name !== sqlite) {
       figures.push({ name: `${name}: sends per CPU-second (open2fa + PostgreSQL)`, unit: 'req/CPU-s', runs: perCore(m.sendCpu, m.send), ...(name === pg2 ? { baseline: `${pg1}: sends per CPU-second (open2fa + PostgreSQL)` } : {}) });
       figures.push({ name: `${name}: verifies per CPU-second (open2fa + PostgreSQL)`, unit: 'req/CPU-s', runs: perCore(m.verifyCpu, m.verify), ...(name === pg2 ? { baseline: `${pg1}: verifies per CPU-second (open2fa + PostgreSQL)` } : {}) });

@@ -8,7 +8,8 @@ import { startThread } from '../../src/threads/start-thread.ts';
 import { createSqliteStore } from '../../src/storage/sqlite/sqlite-store.ts';
 import { createThreadedSqliteStore } from '../../src/storage/sqlite/thread/sqlite-thread-store.ts';
 import { errorFromWire, errorToWire, fromWire, toWire } from '../../src/storage/sqlite/thread/wire.ts';
-import { createOwner, insertPin } from './contract/fixtures.ts';
+import type { Store } from '../../src/domain/ports.ts';
+import { createOwner, insertPin, type Owner } from './contract/fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
 
 /** The shared storage contract on SQLite behind its own thread (the server's default). */
@@ -46,50 +47,34 @@ describe('SQLite thread', () => {
   });
 
   test('concurrent sends of one turn all commit, and calls after close are refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
-    const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'));
-    try {
-      await store.migrate();
-      const owner = await createOwner(store);
+    await withThreadedStore(async (store, owner) => {
       const made = await Promise.all(Array.from({ length: 200 }, () => insertPin(store, owner)));
       const found = await Promise.all(made.map(({ pin }) => store.getPin(owner.accountId, pin.id)));
       assert.equal(found.filter(Boolean).length, 200);
       await store.close();
       await assert.rejects(store.ping(), (err: Error & { code?: string }) => err.code === 'STORE_UNAVAILABLE');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a thread that dies fails the calls in flight with STORE_UNAVAILABLE; the next call starts a new one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
     const spawned: Worker[] = [];
-    const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'), {}, (data) => {
+    const spawn = (data: Record<string, unknown>) => {
       const w = startThread(new URL('../../src/storage/sqlite/thread/sqlite-thread-worker.ts', import.meta.url), data);
       spawned.push(w);
       return w;
-    });
-    try {
-      await store.migrate();
-      const owner = await createOwner(store);
+    };
+    await withThreadedStore(async (store, owner) => {
       const { pin } = await insertPin(store, owner);
       const inFlight = store.listAccounts();
       await spawned[0]?.terminate();
       await assert.rejects(inFlight, (err: Error & { code?: string }) => err.code === 'STORE_UNAVAILABLE' && /SQLite thread stopped/.test(err.message));
       assert.deepEqual(await store.getPin(owner.accountId, pin.id), pin, 'a new thread on the same file serves what was committed');
       assert.equal(spawned.length, 2);
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    }, spawn);
   });
 
   test('a store error reaches the caller with its message and code', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
-    const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'));
-    try {
-      await store.migrate();
-      const owner = await createOwner(store);
+    await withThreadedStore(async (store, owner) => {
       const { pin } = await insertPin(store, owner);
       // The same PIN id twice violates the primary key inside the SQLite thread.
       await assert.rejects(insertPin(store, owner, { id: pin.id }), (err: Error & { code?: string }) => {
@@ -97,12 +82,22 @@ describe('SQLite thread', () => {
         assert.equal(err.code, 'SQLITE_CONSTRAINT_PRIMARYKEY');
         return true;
       });
-    } finally {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
+
+/** A threaded store on a fresh file, migrated, with an owner; closed and removed afterwards. */
+async function withThreadedStore(fn: (store: Store, owner: Owner) => Promise<void>, spawn?: (data: Record<string, unknown>) => Worker): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
+  const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'), {}, spawn);
+  try {
+    await store.migrate();
+    await fn(store, await createOwner(store));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('thread wire format', () => {
   test('a Buffer cut from a larger pool travels as its own bytes only, and comes back a Buffer', () => {

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { pendingCalls } from '../../../threads/pending-calls.ts';
 import { startThread } from '../../../threads/start-thread.ts';
 import type { Engines } from './engines.ts';
 import type { EngineAudio, EngineKind, SpeechEngine } from './speech-engine.ts';
@@ -33,40 +34,27 @@ export async function startEnginesInThread(): Promise<Engines> {
   });
   worker.removeAllListeners('error').removeAllListeners('exit');
 
-  const pending = new Map<number, { resolve(a: EngineAudio): void; reject(e: Error): void }>();
-  let nextId = 1;
+  const pending = pendingCalls<EngineAudio>();
+  pending.attach(worker);
   let stopped: Error | undefined;
   let failure: Error | undefined;
-  let closing: Promise<void> | undefined;
   worker.on('message', (m: EngineReply) => {
-    if (!('id' in m)) return;
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if ('error' in m) p.reject(new Error(m.error));
-    else p.resolve({ samples: m.samples, sampleRate: m.sampleRate });
-    // An idle synthesizer does not keep the process alive — unless it is closing: then the process
-    // waits for the thread to end (a late answer must not undo that).
-    if (pending.size === 0 && !closing) worker.unref();
+    if ('id' in m) pending.settle(m.id, (p) => ('error' in m ? p.reject(new Error(m.error)) : p.resolve({ samples: m.samples, sampleRate: m.sampleRate })));
   });
   worker.on('error', (err) => { failure = err; });
   worker.on('exit', (code) => {
     stopped = new Error(`the speech thread stopped (exit code ${code})${failure ? `: ${failure.message}` : ''}`);
-    for (const p of pending.values()) p.reject(stopped);
-    pending.clear();
+    pending.failAll(stopped);
   });
-  worker.unref();
 
   const synthesizer = (kind: EngineKind) => (text: string, voice: string, rate: number) => new Promise<EngineAudio>((resolve, reject) => {
     if (stopped) return reject(stopped);
-    const id = nextId++;
-    pending.set(id, { resolve, reject });
-    worker.ref();
-    worker.postMessage({ id, kind, text, voice, rate } satisfies EngineRequest);
+    worker.postMessage({ id: pending.add({ resolve, reject }), kind, text, voice, rate } satisfies EngineRequest);
   });
+  let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     if (stopped) return;
-    worker.ref();
+    pending.closing();
     worker.postMessage({ id: 0, kind: 'close' } satisfies EngineRequest);
     await once(worker, 'exit');
   })());

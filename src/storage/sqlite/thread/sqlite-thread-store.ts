@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
+import { pendingCalls } from '../../../threads/pending-calls.ts';
 import { startThread } from '../../../threads/start-thread.ts';
 import type { Store } from '../../../domain/ports.ts';
 import { errorFromWire, fromWire, toWire, type Call, type Reply } from './wire.ts';
@@ -49,29 +50,20 @@ export function createThreadedSqliteStore(
 ): Store {
   let worker: Worker | undefined;
   let outbox: Call[] = [];
-  let nextId = 1;
   let closed = false;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  const pending = pendingCalls<unknown>();
 
   function start(): Worker {
     const w = spawn({ file, options });
+    pending.attach(w);
     w.on('message', (replies: Reply[]) => {
-      for (const r of replies) {
-        const p = pending.get(r.id);
-        if (!p) continue;
-        pending.delete(r.id);
-        if (r.ok) p.resolve(fromWire(r.value));
-        else p.reject(errorFromWire(r.error));
-      }
-      if (pending.size === 0 && !closed) w.unref(); // an idle store does not keep the process alive; a closing one does
+      for (const r of replies) pending.settle(r.id, (p) => (r.ok ? p.resolve(fromWire(r.value)) : p.reject(errorFromWire(r.error))));
     });
     let failure: Error | undefined;
     w.on('error', (err) => { failure = err; });
     w.on('exit', (code) => {
       if (worker === w) worker = undefined;
-      const err = Object.assign(new Error(`The SQLite thread stopped (exit code ${code})${failure ? `: ${failure.message}` : ''}`), { code: 'STORE_UNAVAILABLE' });
-      for (const p of pending.values()) p.reject(err);
-      pending.clear();
+      pending.failAll(Object.assign(new Error(`The SQLite thread stopped (exit code ${code})${failure ? `: ${failure.message}` : ''}`), { code: 'STORE_UNAVAILABLE' }));
     });
     return w;
   }
@@ -81,15 +73,13 @@ export function createThreadedSqliteStore(
     const batch = outbox;
     outbox = [];
     worker ??= start();
-    worker.ref();
     worker.postMessage(batch);
   }
 
   function call(method: Method, args: unknown[]): Promise<unknown> {
     if (closed) return Promise.reject(Object.assign(new Error('The store is closed'), { code: 'STORE_UNAVAILABLE' }));
     return new Promise((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
+      const id = pending.add({ resolve, reject });
       if (outbox.length === 0) setImmediate(flush);
       outbox.push({ id, method, args: toWire(args) as unknown[] });
       if (outbox.length >= CHUNK) flush();
@@ -103,10 +93,10 @@ export function createThreadedSqliteStore(
     if (!worker && outbox.length === 0) { closed = true; return; }
     const done = call('close', []);
     closed = true;
+    pending.closing();
     await done;
     const w = worker; // unset by the exit handler once the thread has ended
     if (!w) return;
-    w.ref();
     const stuck = setTimeout(() => void w.terminate(), 5000);
     await once(w, 'exit');
     clearTimeout(stuck);
