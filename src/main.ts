@@ -20,6 +20,7 @@ import { voiceConfigSchema } from './channels/voice/voice-config.ts';
 import { parseSection } from './config/load.ts';
 import { createNumberLookup, numberLookupSchema } from './channels/lookup/number-lookup.ts';
 import { createPinVerifyService } from './domain/services/pin-verify-service.ts';
+import { createRecentPins } from './domain/recent-pins.ts';
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
 import { createEmailSetup, publicBaseUrl } from './app/email-setup.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -170,14 +171,15 @@ function buildServices(config: Config, deps: ServiceDeps) {
   const accounts = createAccountService({ store, clock });
   const apps = createApplicationService({ store, clock });
   const email = createEmailSetup({ store, clock, secret, publicUrl: publicBaseUrl(config) });
+  const recentPins = createRecentPins();
   const sender = createPinSendService({
-    store, clock, apps, secret, idempotencyTtlMs: config.idempotencyTtlMs,
+    store, clock, apps, secret, idempotencyTtlMs: config.idempotencyTtlMs, recentPins,
     lookupNumber: deps.lookupNumber,
     voicePreflight: deps.voicePreflight,
     ...email.sendDeps,
     onAccepted: deps.onAccepted,
   });
-  const verifier = createPinVerifyService({ store, clock, secret, apps });
+  const verifier = createPinVerifyService({ store, clock, secret, apps, recentPins });
   const sandbox = createSandboxInbox({ store, secret });
   return { accounts, apps, sender, verifier, sandbox, emailContents: email.contents, optOut: email.optOut };
 }

@@ -17,6 +17,7 @@ import { registerConsolePageRoutes } from './routes/console-pages.ts';
 import { registerHealthRoutes, type OpsRoutesDeps } from './routes/health.ts';
 import { instrumentHttp, type HttpMetrics } from '../observability/http-metrics.ts';
 import { requestIdOf } from '../observability/request-id.ts';
+import { lazyRequestLogger } from './request-logger.ts';
 
 export interface HttpOptions {
   bodyLimitBytes: number;
@@ -35,6 +36,7 @@ export function buildHttpServer(services: HttpServices, options: HttpOptions): F
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
     requestIdHeader: false,
     genReqId: requestIdOf,
+    childLoggerFactory: lazyRequestLogger,
     // Bad URL encoding and over-long path parameters are answered by the router itself; route
     // them through the one error mapping so they get the envelope too.
     frameworkErrors: (err, req, reply) => errorHandler(options.bodyLimitBytes)(err, req, reply),
@@ -63,7 +65,7 @@ export function buildHttpServer(services: HttpServices, options: HttpOptions): F
   });
 
   if (options.ops) instrumentHttp(app, options.ops.http); // before any route: it hooks each one as it is added
-  app.addHook('onRequest', async (req, reply) => { reply.header('cache-control', 'no-store').header('x-request-id', req.id); });
+  app.addHook('onRequest', (req, reply, done) => { reply.header('cache-control', 'no-store').header('x-request-id', req.id); done(); });
   app.addHook('onRequest', createAuthHook(services.accounts));
   app.setErrorHandler(errorHandler(options.bodyLimitBytes));
   app.setNotFoundHandler((req, reply) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  assertError, capturedPin, createAppAndTemplate, fakeClock, type Harness, sendPin, startServer, wrongPin,
+  assertError, capturedPin, createAppAndTemplate, defaultAccountId, fakeClock, type Harness, sendPin, startServer, wrongPin,
 } from '../helpers/harness.ts';
 
 /** Infobip endpoint 17: verify (reference §9.1, §10, decisions #2–#4, #13). */
@@ -140,5 +140,25 @@ describe('verify refusals', () => {
     }
     assert.equal(await remaining(h, pinId), 10, 'refused requests consumed no attempt');
     assert.equal((await verify(h, pinId, pin)).body.verified, true);
+  });
+
+  test('a PIN this process sent is verified without reading it first; answers stay those of the stored PIN', async (t) => {
+    const h = await startServer(t);
+    const { pinId, pin } = await pinFor(h, { configuration: { allowMultiplePinVerifications: false, pinAttempts: 5 } });
+    const store = h.o2.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const getPin = store.getPin!;
+    let reads = 0;
+    store.getPin = (...args) => { reads++; return getPin(...args); };
+    t.after(() => { store.getPin = getPin; });
+
+    assert.equal((await verify(h, pinId, wrongPin(pin))).body.attemptsRemaining, 4);
+    assert.equal((await verify(h, pinId, pin)).body.verified, true);
+    assert.equal(reads, 0, 'verify used the PIN remembered from its send');
+    // The remembered copy still says "not verified"; the store's atomic check answers instead,
+    // without taking an attempt.
+    const again = await verify(h, pinId, pin);
+    assert.deepEqual(again.body, { pinId, msisdn: TO, verified: false, attemptsRemaining: 0, pinError: 'PIN_ALREADY_VERIFIED' });
+    const stored = await getPin(await defaultAccountId(h), pinId) as { attemptsUsed: number };
+    assert.equal(stored.attemptsUsed, 2, 'the already-verified answer took no attempt');
   });
 });

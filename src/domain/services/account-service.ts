@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Clock, Store } from '../ports.ts';
@@ -16,7 +16,8 @@ export function generateApiKey(): string {
 }
 
 export function hashApiKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  // The one-shot form: no Hash object per request (every authenticated request hashes its key).
+  return hash('sha256', key, 'buffer') as unknown as Buffer;
 }
 
 export function createAccountService(deps: { store: Store; clock: Clock }) {

@@ -3,6 +3,7 @@ import { MESSAGE_STATUSES, type CallStatus } from '../delivery-status.ts';
 import { DomainError, notFound } from '../errors.ts';
 import { newId, newUuid } from '../ids.ts';
 import { hashPin, newPinSeed, derivePin } from '../pin-code.ts';
+import type { RecentPins } from '../recent-pins.ts';
 import type { Clock, LimitSpec, SendPlan, Store } from '../ports.ts';
 import type { ApplicationRecord, DeliveryRecord, PinRecord, TemplateRecord } from '../records.ts';
 import { durationMs, limitOf } from '../time-format.ts';
@@ -29,6 +30,8 @@ export interface SendDeps {
   /** After the commit: wakes the worker, or (refused at once) reports the final status. */
   onAccepted(delivery: DeliveryRecord): void;
   idempotencyTtlMs: number;
+  /** New PINs are remembered here once stored, so that verifying them needs no read (recent-pins.ts). */
+  recentPins?: RecentPins;
 }
 
 export interface SendRequest {
@@ -143,6 +146,7 @@ export function createPinSendService(deps: SendDeps) {
       case 'limited':
         throw new DomainError('TOO_MANY_REQUESTS', `${outcome.label} exceeded; retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`, { retryAfterMs: outcome.retryAfterMs });
       case 'accepted':
+        if (newPin) deps.recentPins?.remember(newPin);
         deps.onAccepted(delivery);
         return response;
     }

@@ -1,6 +1,7 @@
 import { notFound, DomainError } from '../errors.ts';
 import { pinMatches } from '../pin-code.ts';
 import type { Clock, Store } from '../ports.ts';
+import { NO_RECENT_PINS, type RecentPins } from '../recent-pins.ts';
 import { limitOf } from '../time-format.ts';
 import type { ApplicationService } from './application-service.ts';
 
@@ -15,8 +16,9 @@ export interface VerifyOutcome {
   pinError?: PinError;
 }
 
-export function createPinVerifyService(deps: { store: Store; clock: Clock; secret: Buffer; apps: ApplicationService }) {
+export function createPinVerifyService(deps: { store: Store; clock: Clock; secret: Buffer; apps: ApplicationService; recentPins?: RecentPins }) {
   const { store, clock, secret } = deps;
+  const recentPins = deps.recentPins ?? NO_RECENT_PINS;
 
   /**
    * Order matters for honesty under concurrency: an attempt is taken atomically *before* the
@@ -24,14 +26,16 @@ export function createPinVerifyService(deps: { store: Store; clock: Clock; secre
    * after the last attempt is never compared at all.
    */
   async function verify(accountId: string, pinId: string, candidate: string): Promise<VerifyOutcome> {
-    const pin = await store.getPin(accountId, pinId);
+    const now = clock.now();
+    // A PIN remembered from its send is as it was then: its verifiedAt may be stale, which only
+    // skips the early answer below (beginVerifyAttempt gives the same one atomically).
+    const pin = recentPins.lookup(accountId, pinId, now) ?? await store.getPin(accountId, pinId);
     if (!pin) throw notFound(`PIN ${pinId} not found`);
     const base = { pinId: pin.id, msisdn: pin.to };
     const singleUse = !pin.multipleVerifications;
     const remaining = (used: number) => Math.max(0, pin.maxAttempts - used);
 
     if (singleUse && pin.verifiedAt !== null) return { ...base, verified: false, attemptsRemaining: 0, pinError: 'PIN_ALREADY_VERIFIED' };
-    const now = clock.now();
     if (now >= pin.expiresAt) return { ...base, verified: false, attemptsRemaining: remaining(pin.attemptsUsed), pinError: 'TTL_EXPIRED' };
 
     const limit = limitOf(pin.verifyLimit);
