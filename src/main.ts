@@ -20,7 +20,7 @@ import { voiceConfigSchema } from './channels/voice/voice-config.ts';
 import { parseSection } from './config/load.ts';
 import { createNumberLookup, numberLookupSchema } from './channels/lookup/number-lookup.ts';
 import { createPinVerifyService } from './domain/services/pin-verify-service.ts';
-import { createRecentPins } from './domain/recent-pins.ts';
+import { createRecentPins, type RecentPins } from './domain/recent-pins.ts';
 import { createSandboxInbox } from './domain/services/sandbox-inbox.ts';
 import { createEmailSetup, publicBaseUrl } from './app/email-setup.ts';
 import { buildHttpServer } from './http/server.ts';
@@ -76,14 +76,15 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 
   let worker: DeliveryWorker | undefined;
   const metrics = createMetrics({ sampleQueue: () => store.countQueued(clock.now()) });
-  const pins = createPinObserver(metrics, store);
+  const recentPins = createRecentPins();
+  const pins = createPinObserver(metrics, store, recentPins);
   const reports = createDeliveryReports({ store, clock, logger, telemetry: metrics.delivery }, { ...config.webhooks, pollMs: config.delivery.pollMs });
   const reportFinal = (d: DeliveryRecord) => void reports.enqueue(d).catch((err) => logger.error({ err }, 'queueing a delivery report failed'));
   const voice = config.voice === undefined ? undefined : parseSection(voiceConfigSchema, config.voice, 'voice');
   const pricing = pricingFor(voice);
   const renderer = lazyRenderer();
   const services = buildServices(config, {
-    store, clock, secret, voicePreflight: voicePreflight(voice, store, pricing),
+    store, clock, secret, recentPins, voicePreflight: voicePreflight(voice, store, pricing),
     lookupNumber: createNumberLookup(parseSection(numberLookupSchema, config.numberLookup ?? { provider: 'builtin' }, 'numberLookup')),
     onAccepted: (delivery) => {
       pins.accepted(delivery);
@@ -161,17 +162,17 @@ interface ServiceDeps {
   store: Store;
   clock: Clock;
   secret: Buffer;
+  recentPins: RecentPins;
   voicePreflight: SendDeps['voicePreflight'];
   lookupNumber: SendDeps['lookupNumber'];
   onAccepted: SendDeps['onAccepted'];
 }
 
 function buildServices(config: Config, deps: ServiceDeps) {
-  const { store, clock, secret } = deps;
+  const { store, clock, secret, recentPins } = deps;
   const accounts = createAccountService({ store, clock });
   const apps = createApplicationService({ store, clock });
   const email = createEmailSetup({ store, clock, secret, publicUrl: publicBaseUrl(config) });
-  const recentPins = createRecentPins();
   const sender = createPinSendService({
     store, clock, apps, secret, idempotencyTtlMs: config.idempotencyTtlMs, recentPins,
     lookupNumber: deps.lookupNumber,

@@ -1,34 +1,26 @@
-import type { Medium } from '../channels/contract.ts';
 import type { Store } from '../domain/ports.ts';
+import type { RecentPins } from '../domain/recent-pins.ts';
 import type { DeliveryRecord } from '../domain/records.ts';
 import type { PinVerifyService } from '../domain/services/pin-verify-service.ts';
 import type { Metrics } from '../observability/metrics.ts';
-
-/** PINs whose channel this process remembers (≈ 100 bytes each); older ones are looked up instead. */
-const REMEMBERED = 50_000;
 
 /**
  * PIN metrics at the seams of the domain services, which know nothing of metrics: sends are
  * counted where main.ts already hears of them (onAccepted), verify answers by wrapping verify().
  *
  * "Verified per channel" needs the channel of a PIN, which the verify path does not read. The
- * channel of a PIN is that of its first delivery: remembered here when the send was accepted by
- * this process (one Map entry, no I/O), else read from storage after the answer has been sent,
+ * channel of a PIN is that of its first delivery: remembered with the PIN when the send was
+ * accepted by this process (domain/recent-pins.ts), else read from storage after the answer has been sent,
  * only for verified PINs. On one process that read never happens; behind a load balancer it costs
  * one indexed read per successful verification.
  */
-export function createPinObserver(metrics: Metrics, store: Store) {
-  const channelOf = new Map<string, Medium>();
-
+export function createPinObserver(metrics: Metrics, store: Store, recentPins: RecentPins) {
   function accepted(delivery: DeliveryRecord): void {
     metrics.pinSent(delivery.medium);
-    if (channelOf.has(delivery.pinId)) return;
-    channelOf.set(delivery.pinId, delivery.medium);
-    if (channelOf.size > REMEMBERED) channelOf.delete(channelOf.keys().next().value as string);
   }
 
   function verified(accountId: string, pinId: string): void {
-    const known = channelOf.get(pinId);
+    const known = recentPins.mediumOf(pinId);
     if (known) return void metrics.pinVerified(known);
     setImmediate(() => {
       store.listDeliveries(accountId, pinId).then((deliveries) => {

@@ -1,3 +1,4 @@
+import type { Medium } from '../channels/contract.ts';
 import type { PinRecord } from './records.ts';
 
 /**
@@ -12,29 +13,34 @@ import type { PinRecord } from './records.ts';
  * afresh, and retention only removes expired PINs, so a remembered PIN is never gone from the
  * store. PINs sent by another process are simply not here and are read as before.
  *
+ * The channel of its first delivery is kept too: the "verified per channel" metric needs it and
+ * the verify path does not read deliveries (app/observed-services.ts).
+ *
  * Bounded: the oldest entry goes first once `max` are held (a Map keeps insertion order).
  */
 export interface RecentPins {
-  remember(pin: PinRecord): void;
+  remember(pin: PinRecord, medium: Medium): void;
   /** The PIN as sent, when it is remembered, belongs to the account and has not expired at `now`. */
   lookup(accountId: string, id: string, now: number): PinRecord | undefined;
+  /** The channel the PIN was first sent over, when it is remembered. */
+  mediumOf(id: string): Medium | undefined;
 }
 
 export function createRecentPins(max = 50_000): RecentPins {
-  const pins = new Map<string, PinRecord>();
+  const entries = new Map<string, { pin: PinRecord; medium: Medium }>();
   return {
-    remember(pin) {
-      pins.set(pin.id, pin);
-      if (pins.size > max) pins.delete(pins.keys().next().value as string);
+    remember(pin, medium) {
+      entries.set(pin.id, { pin, medium });
+      if (entries.size > max) entries.delete(entries.keys().next().value as string);
     },
     lookup(accountId, id, now) {
-      const pin = pins.get(id);
-      if (!pin) return undefined;
-      if (now >= pin.expiresAt) { pins.delete(id); return undefined; }
+      const pin = entries.get(id)?.pin;
+      if (!pin || now >= pin.expiresAt) return undefined;
       return pin.accountId === accountId ? pin : undefined;
     },
+    mediumOf: (id) => entries.get(id)?.medium,
   };
 }
 
 /** For callers that keep no PINs in memory (tests of the store path, tools). */
-export const NO_RECENT_PINS: RecentPins = { remember() {}, lookup() { return undefined; } };
+export const NO_RECENT_PINS: RecentPins = { remember() {}, lookup() { return undefined; }, mediumOf() { return undefined; } };

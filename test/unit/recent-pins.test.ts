@@ -14,18 +14,20 @@ const pin = (id: string, over: Partial<PinRecord> = {}): PinRecord => ({
 describe('recent PINs', () => {
   test('found for its own account only, and only before it expires', () => {
     const recent = createRecentPins();
-    recent.remember(pin('P1'));
+    recent.remember(pin('P1'), 'voice');
     assert.equal(recent.lookup('A', 'P1', 999)?.id, 'P1');
     assert.equal(recent.lookup('B', 'P1', 999), undefined, 'another account never gets it');
     assert.equal(recent.lookup('A', 'P2', 999), undefined);
     assert.equal(recent.lookup('A', 'P1', 1_000), undefined, 'expired: read from the store instead');
-    assert.equal(recent.lookup('A', 'P1', 0), undefined, 'an expired entry is dropped');
+    assert.equal(recent.mediumOf('P1'), 'voice', 'the channel of its send, for the metrics');
+    assert.equal(recent.mediumOf('P2'), undefined);
   });
 
   test('bounded: the oldest goes first', () => {
     const recent = createRecentPins(3);
-    for (const id of ['P1', 'P2', 'P3', 'P4']) recent.remember(pin(id));
+    for (const id of ['P1', 'P2', 'P3', 'P4']) recent.remember(pin(id), 'sms');
     assert.equal(recent.lookup('A', 'P1', 0), undefined);
+    assert.equal(recent.mediumOf('P1'), undefined);
     assert.deepEqual(['P2', 'P3', 'P4'].map((id) => recent.lookup('A', id, 0)?.id), ['P2', 'P3', 'P4']);
   });
 });

@@ -146,7 +146,7 @@ export function createPinSendService(deps: SendDeps) {
       case 'limited':
         throw new DomainError('TOO_MANY_REQUESTS', `${outcome.label} exceeded; retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`, { retryAfterMs: outcome.retryAfterMs });
       case 'accepted':
-        if (newPin) deps.recentPins?.remember(newPin);
+        if (newPin) deps.recentPins?.remember(newPin, req.medium);
         deps.onAccepted(delivery);
         return response;
     }
