@@ -41,6 +41,3 @@ export function createRecentPins(max = 50_000): RecentPins {
     mediumOf: (id) => entries.get(id)?.medium,
   };
 }
-
-/** For callers that keep no PINs in memory (tests of the store path, tools). */
-export const NO_RECENT_PINS: RecentPins = { remember() {}, lookup() { return undefined; }, mediumOf() { return undefined; } };

@@ -31,7 +31,7 @@ export interface SendDeps {
   onAccepted(delivery: DeliveryRecord): void;
   idempotencyTtlMs: number;
   /** New PINs are remembered here once stored, so that verifying them needs no read (recent-pins.ts). */
-  recentPins?: RecentPins;
+  recentPins: RecentPins;
 }
 
 export interface SendRequest {
@@ -146,7 +146,7 @@ export function createPinSendService(deps: SendDeps) {
       case 'limited':
         throw new DomainError('TOO_MANY_REQUESTS', `${outcome.label} exceeded; retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`, { retryAfterMs: outcome.retryAfterMs });
       case 'accepted':
-        if (newPin) deps.recentPins?.remember(newPin, req.medium);
+        if (newPin) deps.recentPins.remember(newPin, req.medium);
         deps.onAccepted(delivery);
         return response;
     }

@@ -1,7 +1,7 @@
 import { notFound, DomainError } from '../errors.ts';
 import { pinMatches } from '../pin-code.ts';
 import type { Clock, Store } from '../ports.ts';
-import { NO_RECENT_PINS, type RecentPins } from '../recent-pins.ts';
+import type { RecentPins } from '../recent-pins.ts';
 import { limitOf } from '../time-format.ts';
 import type { ApplicationService } from './application-service.ts';
 
@@ -16,9 +16,8 @@ export interface VerifyOutcome {
   pinError?: PinError;
 }
 
-export function createPinVerifyService(deps: { store: Store; clock: Clock; secret: Buffer; apps: ApplicationService; recentPins?: RecentPins }) {
-  const { store, clock, secret } = deps;
-  const recentPins = deps.recentPins ?? NO_RECENT_PINS;
+export function createPinVerifyService(deps: { store: Store; clock: Clock; secret: Buffer; apps: ApplicationService; recentPins: RecentPins }) {
+  const { store, clock, secret, recentPins } = deps;
 
   /**
    * Order matters for honesty under concurrency: an attempt is taken atomically *before* the
