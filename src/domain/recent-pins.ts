@@ -1,4 +1,5 @@
 import type { Medium } from '../channels/contract.ts';
+import { FifoMap } from './fifo-map.ts';
 import type { PinRecord } from './records.ts';
 
 /**
@@ -16,7 +17,8 @@ import type { PinRecord } from './records.ts';
  * The channel of its first delivery is kept too: the "verified per channel" metric needs it and
  * the verify path does not read deliveries (app/observed-services.ts).
  *
- * Bounded: the oldest entry goes first once `max` are held (a Map keeps insertion order).
+ * Bounded: the oldest entry goes first once `max` are held (a FifoMap: a plain Map's oldest entry
+ * costs ever more to find once entries are deleted at its front).
  */
 export interface RecentPins {
   remember(pin: PinRecord, medium: Medium): void;
@@ -27,11 +29,11 @@ export interface RecentPins {
 }
 
 export function createRecentPins(max = 50_000): RecentPins {
-  const entries = new Map<string, { pin: PinRecord; medium: Medium }>();
+  const entries = new FifoMap<string, { pin: PinRecord; medium: Medium }>();
   return {
     remember(pin, medium) {
       entries.set(pin.id, { pin, medium });
-      if (entries.size > max) entries.delete(entries.keys().next().value as string);
+      entries.trimTo(max);
     },
     lookup(accountId, id, now) {
       const pin = entries.get(id)?.pin;

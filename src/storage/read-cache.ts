@@ -1,3 +1,4 @@
+import { FifoMap } from '../domain/fifo-map.ts';
 import type { Store } from '../domain/ports.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { Store } from '../domain/ports.ts';
  */
 export function withReadCache(store: Store, ttlMs: number, maxEntries = 10_000): Store {
   if (ttlMs <= 0) return store;
-  const entries = new Map<string, { value: unknown; until: number }>();
+  const entries = new FifoMap<string, { value: unknown; until: number }>();
 
   async function cached<T>(key: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
     const now = performance.now();
@@ -22,9 +23,8 @@ export function withReadCache(store: Store, ttlMs: number, maxEntries = 10_000):
     if (hit && hit.until > now) return hit.value as T;
     const value = await load();
     if (value === undefined) { entries.delete(key); return undefined; }
-    // Oldest first out: a Map iterates in insertion order.
-    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value as string);
     entries.set(key, { value, until: now + ttlMs });
+    entries.trimTo(maxEntries); // oldest first out
     return value;
   }
   const drop = (prefix: string) => { for (const k of entries.keys()) if (k.startsWith(prefix)) entries.delete(k); };

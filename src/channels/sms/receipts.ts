@@ -1,6 +1,7 @@
 import type { DeliveryReport } from '../contract.ts';
 import type { MessageStatus } from '../../domain/delivery-status.ts';
 import { encodeGsm7, fitsGsm7 } from './encoding.ts';
+import { FifoMap } from '../../domain/fifo-map.ts';
 
 /**
  * SMSC delivery receipts (deliver_sm with esm_class "SMSC Delivery Receipt", SMPP v3.4 §5.2.12)
@@ -133,15 +134,14 @@ const EARLY_RECEIPT_MAX = 1_000;
  * processed. Kept in process memory for a few minutes, oldest dropped first.
  */
 export class EarlyReceipts {
-  private readonly byKey = new Map<string, { smsc: string; receipt: ParsedReceipt; at: number }>();
+  private readonly byKey = new FifoMap<string, { smsc: string; receipt: ParsedReceipt; at: number }>();
 
   constructor(private readonly now: () => number) {}
 
   remember(smsc: string, receipt: ParsedReceipt): void {
     const key = receiptKey(smsc, receipt.messageId);
-    this.byKey.delete(key); // a repeated receipt moves to the end: insertion order stays age order
-    this.byKey.set(key, { smsc, receipt, at: this.now() });
-    if (this.byKey.size > EARLY_RECEIPT_MAX) this.byKey.delete(this.byKey.keys().next().value as string);
+    this.byKey.set(key, { smsc, receipt, at: this.now() }); // a repeated receipt moves to the end: order stays age order
+    this.byKey.trimTo(EARLY_RECEIPT_MAX);
   }
 
   take(smsc: string, messageId: string): ParsedReceipt | undefined {
@@ -154,10 +154,7 @@ export class EarlyReceipts {
   /** Drops the old ones; insertion order is age order, so stop at the first young one. */
   sweep(): void {
     const now = this.now();
-    for (const [key, entry] of this.byKey) {
-      if (entry.at + EARLY_RECEIPT_TTL_MS > now) break;
-      this.byKey.delete(key);
-    }
+    this.byKey.dropOldestWhile((entry) => entry.at + EARLY_RECEIPT_TTL_MS <= now);
   }
 
   waiting(): { smsc: string; receipt: ParsedReceipt }[] {
@@ -188,7 +185,7 @@ export interface ReceiptTrackerOptions {
  * out is dropped silently: the delivery keeps its interim status.
  */
 export class ReceiptTracker {
-  private readonly byKey = new Map<string, Expectation>();
+  private readonly byKey = new FifoMap<string, Expectation>();
   private readonly early: EarlyReceipts;
   private readonly maxIds: number;
 
@@ -213,7 +210,7 @@ export class ReceiptTracker {
       this.forget(key); // a reused id moves to the end, keeping insertion order = expiry order
       this.byKey.set(key, expectation);
     }
-    while (this.byKey.size > this.maxIds) this.forget(this.byKey.keys().next().value as string);
+    for (let oldest = this.byKey.oldest(); oldest && this.byKey.size > this.maxIds; oldest = this.byKey.oldest()) this.forget(oldest[0]);
     let settled: Settlement | undefined;
     for (const id of messageIds) {
       const waiting = this.early.take(smsc, id);
@@ -246,10 +243,7 @@ export class ReceiptTracker {
   /** Drop expired expectations. Insertion order is expiry order (one TTL), so stop at the first live one. */
   sweep(): void {
     const now = this.options.now();
-    for (const [key, expectation] of this.byKey) {
-      if (expectation.expiresAt > now) break;
-      this.forget(key);
-    }
+    for (let oldest = this.byKey.oldest(); oldest && oldest[1].expiresAt <= now; oldest = this.byKey.oldest()) this.forget(oldest[0]);
     this.early.sweep();
   }
 
