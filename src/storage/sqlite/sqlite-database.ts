@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { insertSql } from '../row-mapping.ts';
 
 export type SqliteDb = Database.Database;
 
@@ -58,5 +59,21 @@ export function statementCache(db: SqliteDb): (sql: string) => Database.Statemen
     let stmt = cache.get(sql);
     if (!stmt) { stmt = db.prepare(sql); cache.set(sql, stmt); }
     return stmt;
+  };
+}
+
+/**
+ * INSERTs of whole rows as row-mapping builds them (pinParams, deliveryParams…), one statement per
+ * table, prepared with the first row's columns. Every *Params function returns one object literal,
+ * so all rows of a table have the same columns. Building the SQL on each call and finding it in
+ * the statement cache cost ~3 µs per insert — a fresh 400-character string to join and hash each
+ * time (measured: 7.2 → 3.9 µs per 32-column insert); a send makes two.
+ */
+export function rowInserts(db: SqliteDb): (table: string, row: Record<string, unknown>) => void {
+  const statements = new Map<string, Database.Statement>();
+  return (table, row) => {
+    let stmt = statements.get(table);
+    if (!stmt) { stmt = db.prepare(insertSql(table, row)); statements.set(table, stmt); }
+    stmt.run(row);
   };
 }

@@ -1,6 +1,6 @@
 import type { LimitRefusal, LimitSpec, SendOutcome, Store, VerifyAttempt } from '../../domain/ports.ts';
-import { deliveryParams, insertSql, pinParams, toPin } from '../row-mapping.ts';
-import { statementCache, type SqliteDb } from './sqlite-database.ts';
+import { deliveryParams, pinParams, toPin } from '../row-mapping.ts';
+import { rowInserts, statementCache, type SqliteDb } from './sqlite-database.ts';
 import { groupCommit } from './group-commit.ts';
 
 type PinMethods = Pick<Store, 'acceptSend' | 'getPin' | 'beginVerifyAttempt' | 'markVerified' | 'listVerifications'>;
@@ -21,6 +21,7 @@ const CONSUME_LIMIT = `
 
 export function createSqlitePins(db: SqliteDb): PinMethods {
   const q = statementCache(db);
+  const insert = rowInserts(db);
   const consume = () => q(CONSUME_LIMIT);
   const windowOf = () => q('SELECT window_start, count FROM rate_limits WHERE key = ?');
   const findIdem = () => q('SELECT request_hash, response FROM idempotency_keys WHERE account_id = ? AND key = ? AND expires_at > ?');
@@ -59,9 +60,8 @@ export function createSqlitePins(db: SqliteDb): PinMethods {
     }
     const refusal = consumeAll(plan.limits, plan.now);
     if (refusal) return refusal;
-    if (plan.pin) { const p = pinParams(plan.pin); q(insertSql('pins', p)).run(p); }
-    const d = deliveryParams(plan.delivery);
-    q(insertSql('deliveries', d)).run(d);
+    if (plan.pin) insert('pins', pinParams(plan.pin));
+    insert('deliveries', deliveryParams(plan.delivery));
     if (idem) saveIdem().run(plan.accountId, idem.key, idem.requestHash, JSON.stringify(idem.response), plan.now, idem.expiresAt);
     return { kind: 'accepted' };
   });

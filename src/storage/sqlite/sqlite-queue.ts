@@ -1,6 +1,6 @@
 import type { ClaimedDelivery, Store } from '../../domain/ports.ts';
-import { insertSql, sandboxParams, toDelivery, toSandboxMessage, reportColumns } from '../row-mapping.ts';
-import { statementCache, type SqliteDb } from './sqlite-database.ts';
+import { sandboxParams, toDelivery, toSandboxMessage, reportColumns } from '../row-mapping.ts';
+import { rowInserts, statementCache, type SqliteDb } from './sqlite-database.ts';
 import { groupCommit } from './group-commit.ts';
 
 type QueueMethods = Pick<Store,
@@ -20,6 +20,7 @@ const pinOf = (r: Row): ClaimedDelivery['pin'] => ({
  */
 export function createSqliteQueue(db: SqliteDb): QueueMethods {
   const q = statementCache(db);
+  const insert = rowInserts(db);
   const claim = () => q(`UPDATE deliveries SET state = 'running', lease_owner = @owner, lease_until = @until,
       attempts = attempts + 1, updated_at = @now
     WHERE id IN (SELECT id FROM deliveries
@@ -71,7 +72,7 @@ export function createSqliteQueue(db: SqliteDb): QueueMethods {
       const r = q("SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE state = 'queued'").get() as { n: number; oldest: number | null };
       return { depth: Number(r.n), oldestAgeMs: r.oldest === null ? 0 : Math.max(0, now - Number(r.oldest)) };
     },
-    async insertSandboxMessage(m) { const p = sandboxParams(m); q(insertSql('sandbox_messages', p)).run(p); },
+    async insertSandboxMessage(m) { insert('sandbox_messages', sandboxParams(m)); },
     async listSandboxMessages(accountId, to, limit) {
       const rows = q(`SELECT s.*, p.seed AS pin_seed, p.pin_type, p.pin_length, p.expires_at AS pin_expires_at
         FROM sandbox_messages s JOIN pins p ON p.id = s.pin_id

@@ -1,9 +1,9 @@
 import type { Store } from '../../domain/ports.ts';
 import type { ApiKeyRecord } from '../../domain/records.ts';
 import {
-  applicationParams, insertSql, templateParams, toAccount, toApiKey, toApplication, toTemplate,
+  applicationParams, templateParams, toAccount, toApiKey, toApplication, toTemplate,
 } from '../row-mapping.ts';
-import { migrateSqlite, openSqlite, statementCache, type SqliteDb } from './sqlite-database.ts';
+import { migrateSqlite, openSqlite, rowInserts, statementCache, type SqliteDb } from './sqlite-database.ts';
 import { createSqlitePins } from './sqlite-pins.ts';
 import { createSqliteQueue } from './sqlite-queue.ts';
 import { createSqliteRetention } from './sqlite-retention.ts';
@@ -21,6 +21,7 @@ type Row = Record<string, unknown>;
 export function createSqliteStore(file: string, opts: { pruneBatch?: number } = {}): Store {
   const db = openSqlite(file);
   const q = statementCache(db);
+  const insert = rowInserts(db);
   const all = (sql: string, ...p: unknown[]) => q(sql).all(...p) as Row[];
   const get = (sql: string, ...p: unknown[]) => q(sql).get(...p) as Row | undefined;
 
@@ -50,14 +51,14 @@ export function createSqliteStore(file: string, opts: { pruneBatch?: number } = 
     },
     async countActiveApiKeys() { return Number(get('SELECT count(*) AS n FROM api_keys WHERE revoked_at IS NULL')?.n ?? 0); },
 
-    async insertApplication(app) { const p = applicationParams(app); q(insertSql('applications', p)).run(p); },
+    async insertApplication(app) { insert('applications', applicationParams(app)); },
     async updateApplication(app) {
       q('UPDATE applications SET name = @name, enabled = @enabled, configuration = @configuration, notify_url = @notify_url, updated_at = @updated_at WHERE id = @id AND account_id = @account_id')
         .run(applicationParams(app));
     },
     async getApplication(accountId, id) { const r = get('SELECT * FROM applications WHERE id = ? AND account_id = ?', id, accountId); return r && toApplication(r); },
     async listApplications(accountId) { return all('SELECT * FROM applications WHERE account_id = ? ORDER BY created_at, rowid', accountId).map(toApplication); },
-    async insertTemplate(t) { const p = templateParams(t); q(insertSql('templates', p)).run(p); },
+    async insertTemplate(t) { insert('templates', templateParams(t)); },
     async updateTemplate(t) {
       q('UPDATE templates SET body = @body, updated_at = @updated_at WHERE id = @id AND account_id = @account_id').run(templateParams(t));
     },
