@@ -2,7 +2,6 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { insertSql } from '../row-mapping.ts';
 
 export type SqliteDb = Database.Database;
 
@@ -67,13 +66,19 @@ export function statementCache(db: SqliteDb): (sql: string) => Database.Statemen
  * table, prepared with the first row's columns. Every *Params function returns one object literal,
  * so all rows of a table have the same columns. Building the SQL on each call and finding it in
  * the statement cache cost ~3 µs per insert — a fresh 400-character string to join and hash each
- * time (measured: 7.2 → 3.9 µs per 32-column insert); a send makes two.
+ * time — and binding by name looks every column up by name in native code; values passed by
+ * position in the column order cost least (measured per 32-column insert: 7.2 µs as it was,
+ * 3.9 µs prepared once with names, 2.4 µs by position); a send makes two.
  */
 export function rowInserts(db: SqliteDb): (table: string, row: Record<string, unknown>) => void {
-  const statements = new Map<string, Database.Statement>();
+  const statements = new Map<string, { stmt: Database.Statement; columns: string[] }>();
   return (table, row) => {
-    let stmt = statements.get(table);
-    if (!stmt) { stmt = db.prepare(insertSql(table, row)); statements.set(table, stmt); }
-    stmt.run(row);
+    let insert = statements.get(table);
+    if (!insert) {
+      const columns = Object.keys(row);
+      insert = { stmt: db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`), columns };
+      statements.set(table, insert);
+    }
+    insert.stmt.run(...insert.columns.map((c) => row[c]));
   };
 }
