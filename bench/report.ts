@@ -48,7 +48,7 @@ export async function writeReport(sections: BenchSection[], file = join(ROOT, 'd
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # every section: api, sms, voice, postgres, growth (about 30 min)',
+    'npm run bench                      # every section: api, sms, voice, postgres, growth (20–30 min)',
     'npm run bench -- growth            # only the named sections; the others are kept from the last run',
     'npm run bench -- --quick           # fewer, shorter runs and smaller sizes: a smoke check, not for comparison',
     'BENCH_REPEATS=5 BENCH_SECONDS=10 npm run bench -- api   # more and longer runs',
