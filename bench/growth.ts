@@ -3,9 +3,9 @@
  * 1,000× of it (1,000 PINs over 10 applications up to a year of 1M PINs over 10,000
  * applications, with their deliveries, captures, windows, keys and reports: bench/growth-seed.ts),
  * open2fa (SQLite, --role api) serves send, verify, PIN status and the verifications list under
- * wrk (as the API section: autocannon took CPU from the server and made these figures noisy); then, with the server stopped, the store's delivery claim and the retention prune
- * are timed in this process. Every figure is compared with the same figure on the base history of
- * the same run.
+ * wrk (as in the API section: autocannon took CPU from the server and made these figures noisy);
+ * then, with the server stopped, the store's delivery claim and the retention prune are timed in
+ * this process. Every figure is compared with the same figure on the base history of the same run.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { closeSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
