@@ -59,14 +59,22 @@ export class FifoMap<K, V> {
     }
   }
 
-  /** Deletes the oldest entries while `expired` says so; stops at the first it keeps. */
-  dropOldestWhile(expired: (value: V, key: K) => boolean): void {
-    for (let e = this.oldest(); e && expired(e[1], e[0]); e = this.oldest()) this.#entries.delete(e[0]);
+  /**
+   * Deletes the oldest entries while `expired` says so; stops at the first it keeps. `dropped`
+   * hears of each entry deleted (for owners that index the same entries elsewhere too).
+   */
+  dropOldestWhile(expired: (value: V, key: K) => boolean, dropped?: (value: V, key: K) => void): void {
+    for (let e = this.oldest(); e && expired(e[1], e[0]); e = this.oldest()) this.#drop(e, dropped);
   }
 
-  /** Deletes the oldest entries until at most `max` are left. */
-  trimTo(max: number): void {
-    while (this.#entries.size > max) this.#entries.delete((this.oldest() as [K, V])[0]);
+  /** Deletes the oldest entries until at most `max` are left; `dropped` as in dropOldestWhile. */
+  trimTo(max: number, dropped?: (value: V, key: K) => void): void {
+    while (this.#entries.size > max) this.#drop(this.oldest() as [K, V], dropped);
+  }
+
+  #drop([key, value]: [K, V], dropped?: (value: V, key: K) => void): void {
+    this.#entries.delete(key);
+    dropped?.(value, key);
   }
 
   *keys(): IterableIterator<K> {

@@ -45,10 +45,13 @@ describe('FifoMap', () => {
   test('trimTo and dropOldestWhile remove from the front only', () => {
     const f = new FifoMap<string, number>();
     for (let i = 0; i < 10; i++) f.set(`k${i}`, i);
-    f.trimTo(6);
+    const dropped: string[] = [];
+    const note = (v: number, k: string) => { dropped.push(`${k}=${v}`); };
+    f.trimTo(6, note);
     assert.deepEqual([...f.keys()], ['k4', 'k5', 'k6', 'k7', 'k8', 'k9']);
-    f.dropOldestWhile((v) => v < 7 || v === 9); // stops at k7 although k9 would match
+    f.dropOldestWhile((v) => v < 7 || v === 9, note); // stops at k7 although k9 would match
     assert.deepEqual([...f.keys()], ['k7', 'k8', 'k9']);
+    assert.deepEqual(dropped, ['k0=0', 'k1=1', 'k2=2', 'k3=3', 'k4=4', 'k5=5', 'k6=6'], 'each deleted entry reported once, oldest first');
     assert.equal(f.size, 3);
     assert.equal(f.get('k8'), 8);
     assert.equal(f.has('k4'), false);

@@ -210,7 +210,7 @@ export class ReceiptTracker {
       this.forget(key); // a reused id moves to the end, keeping insertion order = expiry order
       this.byKey.set(key, expectation);
     }
-    for (let oldest = this.byKey.oldest(); oldest && this.byKey.size > this.maxIds; oldest = this.byKey.oldest()) this.forget(oldest[0]);
+    this.byKey.trimTo(this.maxIds, (dropped, key) => dropped.outstanding.delete(key));
     let settled: Settlement | undefined;
     for (const id of messageIds) {
       const waiting = this.early.take(smsc, id);
@@ -243,7 +243,7 @@ export class ReceiptTracker {
   /** Drop expired expectations. Insertion order is expiry order (one TTL), so stop at the first live one. */
   sweep(): void {
     const now = this.options.now();
-    for (let oldest = this.byKey.oldest(); oldest && oldest[1].expiresAt <= now; oldest = this.byKey.oldest()) this.forget(oldest[0]);
+    this.byKey.dropOldestWhile((e) => e.expiresAt <= now, (dropped, key) => dropped.outstanding.delete(key));
     this.early.sweep();
   }
 
