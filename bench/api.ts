@@ -12,10 +12,10 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
 /** Send bodies pre-generated per wrk run (cycled): more than one run sends at ~10k req/s for 5 s. */
 const SEND_BODIES = 60_000;
+const headers = { authorization: `App ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' };
 
 export async function benchApi(): Promise<BenchSection> {
   const figures: Figure[] = [];
-  const headers = { authorization: `App ${BOOTSTRAP_KEY}`, 'content-type': 'application/json' };
   ensureWrk();
 
   // The two baselines take turns run by run, so that a slow spell of the machine hits both.
@@ -33,13 +33,13 @@ export async function benchApi(): Promise<BenchSection> {
 
   const o2 = await startOpen2fa({ role: 'api' });
   try {
-    const { sendBody, livePins } = await benchApp(o2.url);
+    const { sendBody, sendRequests, livePins } = await benchApp(o2.url);
     let sentPins = 0; // approximately: the rate times the run's length
     for (const [name, path] of [['send PIN by voice', '/2fa/2/pin/voice'], ['send PIN by SMS', '/2fa/2/pin']] as const) {
       const runs: number[] = [];
       const p99: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
-        const r = await wrkLoad({ url: o2.url, duration: DURATION, requests: { count: SEND_BODIES, make: () => ({ method: 'POST', path, headers, body: sendBody() }) } });
+        const r = await wrkLoad({ url: o2.url, duration: DURATION, requests: sendRequests(path) });
         if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
         runs.push(r.rps);
         p99.push(r.p99);
@@ -57,7 +57,7 @@ export async function benchApi(): Promise<BenchSection> {
     // process is well past its bounded in-memory state (50,000 recent PINs): the ratio to the
     // fresh figure should stay near 1 (it fell to ~0.75 before FifoMap, docs/performance.md).
     const later: number[] = [];
-    for (let i = 0; i < REPEATS; i++) later.push((await wrkLoad({ url: o2.url, duration: DURATION, requests: { count: SEND_BODIES, make: () => ({ method: 'POST', path: '/2fa/2/pin/voice', headers, body: sendBody() }) } })).rps);
+    for (let i = 0; i < REPEATS; i++) later.push((await wrkLoad({ url: o2.url, duration: DURATION, requests: sendRequests('/2fa/2/pin/voice') })).rps);
     figures.push({ name: 'send PIN by voice, after the runs above', unit: 'req/s', runs: later, baseline: 'send PIN by voice', note: `this process had sent ~${Math.round(sentPins / 1000)}k PINs before` });
 
     // Verify: wrong PINs spread over many live PINs (each request takes an attempt and a rate-limit slot).
@@ -78,7 +78,7 @@ export async function benchApi(): Promise<BenchSection> {
   } finally {
     await o2.stop();
   }
-  figures.push(...await inServerThread(headers));
+  figures.push(...await inServerThread());
   return {
     title: 'HTTP API on SQLite (one process, sandbox, --role api)',
     figures,
@@ -95,14 +95,14 @@ export async function benchApi(): Promise<BenchSection> {
 }
 
 /** Send by voice and verify throughput with the SQLite store in the server's thread (`sqliteThread: false`). */
-async function inServerThread(headers: Record<string, string>): Promise<Figure[]> {
+async function inServerThread(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'open2fa-bench-config-'));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ sqliteThread: false }));
   const o2 = await startOpen2fa({ role: 'api', env: { OPEN2FA_CONFIG: join(dir, 'config.json') } });
   try {
-    const { sendBody, livePins } = await benchApp(o2.url);
+    const { sendRequests, livePins } = await benchApp(o2.url);
     const send: number[] = [];
-    for (let i = 0; i < REPEATS; i++) send.push((await wrkLoad({ url: o2.url, duration: DURATION, requests: { count: SEND_BODIES, make: () => ({ method: 'POST', path: '/2fa/2/pin/voice', headers, body: sendBody() }) } })).rps);
+    for (let i = 0; i < REPEATS; i++) send.push((await wrkLoad({ url: o2.url, duration: DURATION, requests: sendRequests('/2fa/2/pin/voice') })).rps);
     const pins = await livePins(2000);
     let k = 0;
     const verify: number[] = [];
@@ -124,10 +124,13 @@ async function benchApp(url: string) {
   });
   const tpl = await api(url, 'POST', `/2fa/2/applications/${app.applicationId}/messages`, { pinType: 'NUMERIC', pinLength: 6, messageText: 'Your code is {{pin}}', repeatDTMF: '1#' });
   let n = 0;
+  // A new destination per request (the counter runs on across runs); within one wrk run the
+  // SEND_BODIES bodies are cycled, far below the bench app's 1000 sends per number per day.
+  const sendBody = () => JSON.stringify({ applicationId: app.applicationId, messageId: tpl.messageId, to: String(41790000000 + (n++ % 5_000_000)) });
   return {
-    // A new destination per request (the counter runs on across runs); within one wrk run the
-    // SEND_BODIES bodies are cycled, far below the bench app's 1000 sends per number per day.
-    sendBody: () => JSON.stringify({ applicationId: app.applicationId, messageId: tpl.messageId, to: String(41790000000 + (n++ % 5_000_000)) }),
+    sendBody,
+    /** One wrk run's sends to `path`, SEND_BODIES of them, each to a new number. */
+    sendRequests: (path: string) => ({ count: SEND_BODIES, make: () => ({ method: 'POST', path, headers, body: sendBody() }) }),
     async livePins(count: number): Promise<string[]> {
       const pins: string[] = [];
       for (let i = 0; i < count; i++) pins.push((await api(url, 'POST', '/2fa/2/pin', { applicationId: app.applicationId, messageId: tpl.messageId, to: String(41780000000 + i) })).pinId);
