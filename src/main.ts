@@ -154,7 +154,9 @@ export async function createOpen2fa(config: Config, overrides: Overrides = {}): 
 function openStore(config: Config, dataDir: string): Store {
   const store = config.databaseUrl
     ? createPostgresStore(config.databaseUrl, { poolSize: config.databasePoolSize })
-    : config.sqliteThread ? createThreadedSqliteStore(join(dataDir, 'open2fa.sqlite')) : createSqliteStore(join(dataDir, 'open2fa.sqlite'));
+    // With sqliteThread, the WAL checkpoints get a thread too; without it (the CLI's one-shot
+    // commands, or by choice) all of SQLite's work stays in the one thread.
+    : config.sqliteThread ? createThreadedSqliteStore(join(dataDir, 'open2fa.sqlite'), { checkpointThread: true }) : createSqliteStore(join(dataDir, 'open2fa.sqlite'));
   return withReadCache(store, config.cacheTtlMs);
 }
 

@@ -53,7 +53,8 @@ export const configSchema = z.object({
   cacheTtlMs: z.number().int().min(0).max(60_000).default(1000),
   /**
    * SQLite runs on its own thread (docs/storage.md#sqlite-thread): the event loop that serves HTTP
-   * and paces RTP never waits on a statement or a commit. false = in the server's thread.
+   * and paces RTP never waits on a statement or a commit, and WAL checkpoints run on a thread of
+   * their own (docs/storage.md#checkpoints). false = all of it in the server's thread.
    */
   sqliteThread: z.boolean().default(true),
   /**

@@ -12,10 +12,10 @@ import type { Store } from '../../src/domain/ports.ts';
 import { createOwner, insertPin, type Owner } from './contract/fixtures.ts';
 import { runStoreContract } from './store-contract.ts';
 
-/** The shared storage contract on SQLite behind its own thread (the server's default). */
+/** The shared storage contract on SQLite behind its own thread, checkpoints on theirs (the server's default). */
 runStoreContract('sqlite (own thread)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'open2fa-store-'));
-  const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'));
+  const store = createThreadedSqliteStore(join(dir, 'open2fa.sqlite'), { checkpointThread: true });
   return {
     store,
     async cleanup() {

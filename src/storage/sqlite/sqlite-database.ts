@@ -24,9 +24,10 @@ export function openSqlite(file: string): SqliteDb {
   // should stay in memory. At 1,000× history it took verify from 0.55× to ~1.0× of a new database.
   db.pragma('cache_size = -262144');
   db.pragma('foreign_keys = ON');
-  // wal_autocheckpoint stays at SQLite's 1,000 pages (4 MiB). 64 MiB cut a send's SQLite CPU by
-  // ~15 %, but each checkpoint then held the writer for tens of ms: p99 at half the maximum send
-  // rate went from 7–13 ms to 37–43 ms (docs/performance.md).
+  // wal_autocheckpoint stays at SQLite's 1,000 pages (4 MiB) here. 64 MiB cut a send's SQLite CPU
+  // by ~15 %, but each checkpoint then held the writer for tens of ms: p99 at half the maximum send
+  // rate went from 7–13 ms to 37–43 ms (docs/performance.md). With a checkpoint thread the store
+  // moves it to 4,000 pages, as a backstop (checkpoint-thread.ts).
   return db;
 }
 

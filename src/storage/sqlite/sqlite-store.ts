@@ -10,16 +10,29 @@ import { createSqliteRetention } from './sqlite-retention.ts';
 import { createSqliteExtras } from './sqlite-extras.ts';
 import { createSqliteConsole } from './sqlite-console.ts';
 import { createSqliteReceipts } from './sqlite-receipts.ts';
+import { startCheckpointThread, WRITER_CHECKPOINT_PAGES, type CheckpointThread } from './checkpoint-thread.ts';
 
 type Row = Record<string, unknown>;
+
+export interface SqliteStoreOptions {
+  /** Rows per retention batch (tests use small batches). */
+  pruneBatch?: number;
+  /** WAL checkpoints on a thread of their own instead of in the commit that fills the WAL (checkpoint-thread.ts). */
+  checkpointThread?: boolean;
+}
 
 /**
  * The SQLite backend of the storage contract (one process). better-sqlite3 is synchronous, so
  * every method runs to completion without interleaving: a method that needs several statements
  * wraps them in one transaction and is atomic by construction.
  */
-export function createSqliteStore(file: string, opts: { pruneBatch?: number } = {}): Store {
+export function createSqliteStore(file: string, opts: SqliteStoreOptions = {}): Store {
   const db = openSqlite(file);
+  let checkpoints: CheckpointThread | undefined;
+  if (opts.checkpointThread && file !== ':memory:') {
+    db.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    checkpoints = startCheckpointThread(file);
+  }
   const q = statementCache(db);
   const insert = rowInserts(db);
   const all = (sql: string, ...p: unknown[]) => q(sql).all(...p) as Row[];
@@ -28,7 +41,7 @@ export function createSqliteStore(file: string, opts: { pruneBatch?: number } = 
   return {
     kind: 'sqlite',
     async migrate() { return migrateSqlite(db); },
-    async close() { db.close(); },
+    async close() { await checkpoints?.stop(); db.close(); },
     async ping() { q('SELECT 1').get(); },
 
     async createAccount(a) {

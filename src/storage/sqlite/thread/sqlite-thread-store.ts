@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { pendingCalls } from '../../../threads/pending-calls.ts';
 import { startThread } from '../../../threads/start-thread.ts';
 import type { Store } from '../../../domain/ports.ts';
+import type { SqliteStoreOptions } from '../sqlite-store.ts';
 import { errorFromWire, fromWire, toWire, type Call, type Reply } from './wire.ts';
 
 /** Every method of the contract; the type check below fails when the contract gains one. */
@@ -45,7 +46,7 @@ const WORKER = new URL('./sqlite-thread-worker.ts', import.meta.url);
  * a crash) and the next call starts a new thread on the same file.
  */
 export function createThreadedSqliteStore(
-  file: string, options: { pruneBatch?: number } = {},
+  file: string, options: SqliteStoreOptions = {},
   spawn: (data: Record<string, unknown>) => Worker = (data) => startThread(WORKER, data),
 ): Store {
   let worker: Worker | undefined;

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createSqliteStore } from '../sqlite-store.ts';
+import { createSqliteStore, type SqliteStoreOptions } from '../sqlite-store.ts';
 import { errorToWire, fromWire, toWire, type Call, type Reply } from './wire.ts';
 
 /**
@@ -9,7 +9,7 @@ import { errorToWire, fromWire, toWire, type Call, type Reply } from './wire.ts'
  */
 const port = parentPort;
 if (!port) throw new Error('sqlite-thread-worker runs only as a worker thread');
-const { file, options } = workerData as { file: string; options: { pruneBatch?: number } };
+const { file, options } = workerData as { file: string; options: SqliteStoreOptions };
 const store = createSqliteStore(file, options) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
 
 let replies: Reply[] = [];
