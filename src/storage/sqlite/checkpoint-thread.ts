@@ -13,10 +13,10 @@ const WORKER = new URL('./checkpoint-worker.ts', import.meta.url);
  *
  * Here a thread of its own, with a connection of its own, runs PASSIVE checkpoints: they copy
  * committed frames while the writer goes on appending and never block it. The writer keeps its own
- * automatic checkpoint, at `writerPages`, as the backstop that lets SQLite restart the WAL (a
- * restart needs a moment when every frame has been copied, which a busy writer rarely leaves
- * the thread) and bounds the WAL if this thread stops: by then the thread has copied and synced
- * nearly everything, so the writer's checkpoint has little left to do.
+ * automatic checkpoint, at WRITER_CHECKPOINT_PAGES, as the backstop that lets SQLite start the WAL
+ * over (that needs a moment when every frame has been copied, which a busy writer rarely leaves)
+ * and that bounds the WAL should this thread stop. When it fires, the thread has copied and synced
+ * nearly everything, so it has little left to do.
  */
 export const WRITER_CHECKPOINT_PAGES = 4000;
 
