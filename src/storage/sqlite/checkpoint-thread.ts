@@ -1,5 +1,4 @@
-import type { Worker } from 'node:worker_threads';
-import { startThread } from '../../threads/start-thread.ts';
+import { startThread, threadEnded } from '../../threads/start-thread.ts';
 
 const WORKER = new URL('./checkpoint-worker.ts', import.meta.url);
 
@@ -25,25 +24,18 @@ export interface CheckpointThread {
   stop(): Promise<void>;
 }
 
-export function startCheckpointThread(
-  file: string,
-  options: { busyPauseMs?: number; idlePauseMs?: number } = {},
-  spawn: (data: Record<string, unknown>) => Worker = (data) => startThread(WORKER, data),
-): CheckpointThread {
-  const worker = spawn({ file, busyPauseMs: options.busyPauseMs ?? 10, idlePauseMs: options.idlePauseMs ?? 100 });
+export function startCheckpointThread(file: string, options: { busyPauseMs?: number; idlePauseMs?: number } = {}): CheckpointThread {
+  const worker = startThread(WORKER, { file, busyPauseMs: options.busyPauseMs ?? 10, idlePauseMs: options.idlePauseMs ?? 100 });
   worker.unref(); // it must not keep a process that is done alive
   // A thread that fails (it should not) only loses the head start: the writer's backstop
   // checkpoint keeps the WAL bounded as before, so the error is not the store's to throw.
   worker.on('error', () => {});
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
-      if (worker.threadId === -1) return; // already ended
+      if (worker.threadId === -1) return; // already ended (Node sets -1 on exit)
       worker.ref();
       worker.postMessage('stop');
-      const stuck = setTimeout(() => void worker.terminate(), 5000);
-      await exited;
-      clearTimeout(stuck);
+      await threadEnded(worker).catch(() => {});
     },
   };
 }

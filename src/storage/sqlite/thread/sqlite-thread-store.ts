@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import { pendingCalls } from '../../../threads/pending-calls.ts';
-import { startThread } from '../../../threads/start-thread.ts';
+import { startThread, threadEnded } from '../../../threads/start-thread.ts';
 import type { Store } from '../../../domain/ports.ts';
 import type { SqliteStoreOptions } from '../sqlite-store.ts';
 import { errorFromWire, fromWire, toWire, type Call, type Reply } from './wire.ts';
@@ -98,9 +97,7 @@ export function createThreadedSqliteStore(
     await done;
     const w = worker; // unset by the exit handler once the thread has ended
     if (!w) return;
-    const stuck = setTimeout(() => void w.terminate(), 5000);
-    await once(w, 'exit');
-    clearTimeout(stuck);
+    await threadEnded(w);
   };
   return store as unknown as Store;
 }
